@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OpsConsole.Data.Entities;
+
+namespace OpsConsole.Data;
+
+/// <summary>
+/// The console's relational store. Each provider has its own subclass so that each has its own migrations set
+/// (<see cref="SqliteOpsDbContext"/>, <see cref="PostgresOpsDbContext"/>); code uses this base type only.
+/// </summary>
+public abstract class OpsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<TenantEntity> Tenants => Set<TenantEntity>();
+    public DbSet<RoleEntity> Roles => Set<RoleEntity>();
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+    public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
+    public DbSet<AuditLogEntryEntity> AuditLog => Set<AuditLogEntryEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);
+}
+
+/// <summary>SQLite, the embedded default. Times are stored as UTC unix milliseconds so they sort and compare in SQL.</summary>
+public sealed class SqliteOpsDbContext(DbContextOptions<SqliteOpsDbContext> options) : OpsDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
+    }
+
+    private sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.ToUnixTimeMilliseconds(),
+        v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}
+
+/// <summary>PostgreSQL (Npgsql) for production and several replicas.</summary>
+public sealed class PostgresOpsDbContext(DbContextOptions<PostgresOpsDbContext> options) : OpsDbContext(options);

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Data.Entities;
+
+namespace OpsConsole.Data.Repositories;
+
+public sealed class UserRepository(IDbContextFactory<OpsDbContext> factory)
+{
+    public static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
+
+    public async Task<UserEntity?> FindByUserNameAsync(string userName, CancellationToken ct = default)
+    {
+        var normalized = Normalize(userName);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, ct);
+    }
+
+    public async Task<UserEntity?> FindByIdAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
+    }
+
+    public async Task<IReadOnlyList<UserEntity>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName).ToListAsync(ct);
+    }
+
+    public async Task<bool> AnyAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(ct);
+    }
+
+    /// <summary>Adds a user. Throws <see cref="DuplicateException"/> when the name is taken and
+    /// <see cref="ArgumentException"/> when the tenant does not exist.</summary>
+    public async Task<UserEntity> CreateAsync(UserEntity user, CancellationToken ct = default)
+    {
+        user.NormalizedUserName = Normalize(user.UserName);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            throw new DuplicateException($"A user named '{user.UserName}' already exists.");
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsForeignKeyViolation(ex))
+        {
+            throw new ArgumentException($"Tenant '{user.TenantId}' does not exist.", nameof(user));
+        }
+
+        return user;
+    }
+
+    /// <summary>
+    /// Counts a failed sign-in atomically; after <paramref name="maxFailures"/> in a row the account is locked until
+    /// <paramref name="now"/> + <paramref name="lockout"/> and the count starts again. Returns the lockout end, if any.
+    /// </summary>
+    public async Task<DateTimeOffset?> RecordFailedSignInAsync(Guid id, DateTimeOffset now, int maxFailures, TimeSpan lockout, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, u => u.FailedSignInCount + 1), ct);
+        var ends = now + lockout;
+        var locked = await db.Users.Where(u => u.Id == id && u.FailedSignInCount >= maxFailures)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignInCount, 0).SetProperty(u => u.LockoutEndsAt, ends), ct);
+        return locked > 0 ? ends : null;
+    }
+
+    public async Task RecordSuccessfulSignInAsync(Guid id, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.FailedSignInCount, 0)
+            .SetProperty(u => u.LockoutEndsAt, (DateTimeOffset?)null)
+            .SetProperty(u => u.LastSignInAt, now), ct);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+
+namespace OpsConsole.Domain.Tenancy;
+
+/// <summary>Tenant identifiers: lower-case slugs, safe in URLs, labels and file names.</summary>
+public static partial class TenantIds
+{
+    public const int MaxLength = 63;
+
+    /// <summary>The tenant of telemetry that names none when keys are not required.</summary>
+    public const string Default = "default";
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+
+    public static bool IsValid(string? tenantId) => tenantId is not null && Pattern().IsMatch(tenantId);
+
+    public static void Validate(string? tenantId, string paramName)
+    {
+        if (string.IsNullOrEmpty(tenantId))
+        {
+            throw new ArgumentException("A tenant id is required.", paramName);
+        }
+
+        if (!IsValid(tenantId))
+        {
+            throw new ArgumentException(
+                $"'{tenantId}' is not a valid tenant id: use 1-{MaxLength} lower-case letters, digits and inner hyphens.", paramName);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using MudBlazor.Services;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OpsConsole.Core.Live;
+using OpsConsole.Data;
+using OpsConsole.Web.Api;
+using OpsConsole.Web.Auditing;
+using OpsConsole.Web.Components;
+using OpsConsole.Web.Observability;
+using OpsConsole.Web.Security;
+using OpsConsole.Web.Seeding;
+using Prometheus;
+
+namespace OpsConsole.Web.Hosting;
+
+/// <summary>How the host is put together: services, start-up work and the request pipeline.</summary>
+public static class OpsConsoleHost
+{
+    public static WebApplicationBuilder AddOpsConsole(this WebApplicationBuilder builder)
+    {
+        // OpsConsole__Storage__Provider=Postgres etc. (PRODUCT.md contract), on top of the standard sources.
+        builder.Configuration.AddEnvironmentVariables("OpsConsole__");
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        services.AddOpsConsoleData(storage, builder.Environment.ContentRootPath);
+        services.AddOpsConsoleAuthentication(builder.Configuration);
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<DevelopmentSeeder>();
+        services.AddSingleton<BootstrapAdmin>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddSingleton<SelfCounters>();
+        services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<SelfMonitor>();
+        services.AddScoped<CircuitHandler, CircuitCounter>();
+
+        var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            if (!Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
+            {
+                throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{otlp}' is not an absolute URI, e.g. http://localhost:4317.");
+            }
+
+            services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("opsconsole", serviceVersion: typeof(OpsConsoleHost).Assembly.GetName().Version?.ToString()))
+                .WithTracing(t => t
+                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/_blazor") && !c.Request.Path.StartsWithSegments("/metrics"))
+                    .AddOtlpExporter(o => o.Endpoint = endpoint));
+        }
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddAntiforgery();
+        return builder;
+    }
+
+    /// <summary>Migrates the database and creates the accounts this environment needs, before serving anything.</summary>
+    public static async Task PrepareOpsConsoleAsync(this WebApplication app)
+    {
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
+        if (app.Environment.IsDevelopment())
+        {
+            await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);
+        }
+        else
+        {
+            await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(startup.Token);
+        }
+    }
+
+    public static WebApplication UseOpsConsole(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.Use((context, next) =>
+        {
+            context.RequestServices.GetRequiredService<SelfCounters>().HttpRequestStarted();
+            return next(context);
+        });
+        app.UseWhen(c => ProblemResponses.IsApiRequest(c.Request), api => api.UseStatusCodePages());
+        app.UseWhen(c => !ProblemResponses.IsApiRequest(c.Request),
+            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseHttpMetrics();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapMetrics("/metrics").AllowAnonymous();
+
+        app.MapPost("/account/logout", async (HttpContext http, AuditTrail audit, string? returnUrl) =>
+        {
+            if (http.User.Identity?.IsAuthenticated == true)
+            {
+                await audit.RecordAsync(http.User, "auth.sign-out", "user", http.User.GetActor(), http.User.GetTenantId(), remoteAddress: http.Connection.RemoteIpAddress?.ToString());
+            }
+
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.LocalRedirect(AuthenticationSetup.LoginPath);
+        }).AllowAnonymous();
+
+        app.MapAdminApi();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,19 @@
+using OpsConsole.Web.Hosting;
+
+var contentRoot = ContentRoot.Locate();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = contentRoot,
+    WebRootPath = Path.Combine(contentRoot, "wwwroot"),
+});
+
+builder.AddOpsConsole();
+
+var app = builder.Build();
+await app.PrepareOpsConsoleAsync();
+app.UseOpsConsole();
+await app.RunAsync();
+
+/// <summary>The entry point, public so that integration tests can host it with WebApplicationFactory.</summary>
+public partial class Program;
