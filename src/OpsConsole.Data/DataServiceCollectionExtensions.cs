@@ -7,30 +7,26 @@ namespace OpsConsole.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    /// <summary>
-    /// Registers the database for the configured provider (<c>Storage:Provider</c>) and the repositories.
-    /// Code asks for <see cref="IDbContextFactory{OpsDbContext}"/>; the provider-specific context stays hidden.
-    /// </summary>
-    public static IServiceCollection AddOpsConsoleData(this IServiceCollection services, StorageOptions options, string contentRoot)
-    {
-        var connectionString = ResolveConnectionString(options, contentRoot);
-        services.AddSingleton(new ResolvedStorage(options.Provider, connectionString));
+    /// <summary>Registers the database for fixed options (tools and tests).</summary>
+    public static IServiceCollection AddOpsConsoleData(this IServiceCollection services, StorageOptions options, string contentRoot) =>
+        services.AddOpsConsoleData(_ => new ResolvedStorage(options.Provider, ResolveConnectionString(options, contentRoot)));
 
-        switch (options.Provider)
+    /// <summary>
+    /// Registers the database for the provider that <paramref name="resolveStorage"/> yields when first needed (so
+    /// configuration added late, as integration tests do, is honoured) and the repositories. Code asks for
+    /// <see cref="IDbContextFactory{OpsDbContext}"/>; the provider-specific context stays hidden.
+    /// </summary>
+    public static IServiceCollection AddOpsConsoleData(this IServiceCollection services, Func<IServiceProvider, ResolvedStorage> resolveStorage)
+    {
+        services.AddSingleton(resolveStorage);
+        services.AddPooledDbContextFactory<SqliteOpsDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<ResolvedStorage>().ConnectionString));
+        services.AddPooledDbContextFactory<PostgresOpsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<ResolvedStorage>().ConnectionString));
+        services.AddSingleton<IDbContextFactory<OpsDbContext>>(sp => sp.GetRequiredService<ResolvedStorage>().Provider switch
         {
-            case StorageProvider.Sqlite:
-                services.AddPooledDbContextFactory<SqliteOpsDbContext>(o => o.UseSqlite(connectionString));
-                services.AddSingleton<IDbContextFactory<OpsDbContext>>(sp =>
-                    new OpsDbContextFactory<SqliteOpsDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteOpsDbContext>>()));
-                break;
-            case StorageProvider.Postgres:
-                services.AddPooledDbContextFactory<PostgresOpsDbContext>(o => o.UseNpgsql(connectionString));
-                services.AddSingleton<IDbContextFactory<OpsDbContext>>(sp =>
-                    new OpsDbContextFactory<PostgresOpsDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresOpsDbContext>>()));
-                break;
-            default:
-                throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use Sqlite or Postgres.");
-        }
+            StorageProvider.Sqlite => new OpsDbContextFactory<SqliteOpsDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteOpsDbContext>>()),
+            StorageProvider.Postgres => new OpsDbContextFactory<PostgresOpsDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresOpsDbContext>>()),
+            var other => throw new InvalidOperationException($"Storage:Provider '{other}' is not supported; use Sqlite or Postgres."),
+        });
 
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserRepository>();

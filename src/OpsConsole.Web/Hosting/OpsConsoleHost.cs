@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -29,8 +31,13 @@ public static class OpsConsoleHost
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        services.AddOpsConsoleData(storage, builder.Environment.ContentRootPath);
+        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
+        services.AddOpsConsoleData(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return new ResolvedStorage(storage.Provider, DataServiceCollectionExtensions.ResolveConnectionString(storage, contentRoot));
+        });
         services.AddOpsConsoleAuthentication(builder.Configuration);
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DevelopmentSeeder>();
@@ -109,8 +116,14 @@ public static class OpsConsoleHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapMetrics("/metrics").AllowAnonymous();
 
-        app.MapPost("/account/logout", async (HttpContext http, AuditTrail audit, string? returnUrl) =>
+        app.MapPost("/account/logout", async (HttpContext http, AuditTrail audit, IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request",
+                    detail: "The sign-out form's antiforgery token is missing or invalid; reload the page and try again.");
+            }
+
             if (http.User.Identity?.IsAuthenticated == true)
             {
                 await audit.RecordAsync(http.User, "auth.sign-out", "user", http.User.GetActor(), http.User.GetTenantId(), remoteAddress: http.Connection.RemoteIpAddress?.ToString());
@@ -118,7 +131,7 @@ public static class OpsConsoleHost
 
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect(AuthenticationSetup.LoginPath);
-        }).AllowAnonymous();
+        }).AllowAnonymous().DisableAntiforgery();
 
         app.MapAdminApi();
         app.MapStaticAssets().AllowAnonymous();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using OpsConsole.Data.Entities;
 
 namespace OpsConsole.Web.Security;
@@ -19,7 +20,6 @@ public static class AuthenticationSetup
             .Validate(o => o.MaxFailedSignIns >= 1 && o.LockoutMinutes >= 1 && o.CookieLifetimeHours >= 1,
                 "Auth:MaxFailedSignIns, Auth:LockoutMinutes and Auth:CookieLifetimeHours must be at least 1.")
             .ValidateOnStart();
-        var auth = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
 
         services.AddSingleton<IPasswordHasher<UserEntity>, PasswordHasher<UserEntity>>();
         services.AddSingleton<AccountService>();
@@ -36,7 +36,6 @@ public static class AuthenticationSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(auth.CookieLifetimeHours);
                 o.SlidingExpiration = true;
                 o.LoginPath = LoginPath;
                 o.AccessDeniedPath = "/account/access-denied";
@@ -70,17 +69,25 @@ public static class AuthenticationSetup
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = TimeSpan.FromHours(auth.Value.CookieLifetimeHours));
 
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Admin, p => p.RequireRole(RoleNames(Policies.Admin)))
-            .AddPolicy(Policies.Operate, p => p.RequireRole(RoleNames(Policies.Operate)))
-            .AddPolicy(Policies.ViewOperations, p => p.RequireRole(RoleNames(Policies.ViewOperations)))
-            .AddPolicy(Policies.ViewDashboards, p => p.RequireRole(RoleNames(Policies.ViewDashboards)))
-            .AddPolicy(Policies.ViewTelemetry, p => p.RequireRole(RoleNames(Policies.ViewTelemetry)))
-            .AddPolicy(Policies.ViewUsage, p => p.RequireRole(RoleNames(Policies.ViewUsage)))
-            .AddPolicy(Policies.Ingest, p => p.RequireAssertion(c => Policies.Admits(Policies.Ingest, c.User)));
+        services.AddOpsConsolePolicies();
         services.AddCascadingAuthenticationState();
+        return services;
+    }
+
+    /// <summary>The authorization policies of <see cref="Policies"/>; anything without one needs a signed-in principal.</summary>
+    public static IServiceCollection AddOpsConsolePolicies(this IServiceCollection services)
+    {
+        var builder = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Ingest, p => p.RequireAssertion(c => Policies.Admits(Policies.Ingest, c.User)));
+        foreach (var policy in Policies.RolesByPolicy.Keys.Where(p => p != Policies.Ingest))
+        {
+            builder.AddPolicy(policy, p => p.RequireRole(RoleNames(policy)));
+        }
+
         return services;
     }
 

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpsConsole.Web.Api;
+using OpsConsole.Web.Seeding;
+
+namespace OpsConsole.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real console in-process (WebApplicationFactory&lt;Program&gt;) on its own SQLite file, in Development
+/// (so the demo accounts exist) unless told otherwise, with a controllable clock.
+/// </summary>
+public class OpsConsoleFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("opsconsole-web-tests-").FullName;
+
+    /// <summary>Starts at a fixed instant; advance it to test lockouts and expiries.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>When false the host keeps the real system clock (pages that sample the process need real time).</summary>
+    protected virtual bool UseFakeClock => true;
+
+    protected virtual string EnvironmentName => "Development";
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public string DatabasePath => Path.Combine(_directory, "opsconsole.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(EnvironmentName);
+        builder.ConfigureAppConfiguration(config =>
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Storage:Provider"] = "Sqlite",
+                ["Storage:ConnectionString"] = $"Data Source={DatabasePath}",
+            };
+            foreach (var (key, value) in Settings)
+            {
+                settings[key] = value;
+            }
+
+            config.AddInMemoryCollection(settings);
+        });
+        builder.ConfigureTestServices(services =>
+        {
+            if (UseFakeClock)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                services.PostConfigureAll<CookieAuthenticationOptions>(o => o.TimeProvider = Clock);
+            }
+        });
+    }
+
+    /// <summary>A client that keeps cookies but does not follow redirects, so tests see them.</summary>
+    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public HttpClient CreateApiClient(string apiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public HttpClient CreateAdminClient() => CreateApiClient(DemoAccounts.AdminKey);
+
+    /// <summary>Creates an API key through the admin API and returns it in clear.</summary>
+    public async Task<string> CreateKeyAsync(string name, string scope, string? role = null, string? tenantId = null)
+    {
+        using var admin = CreateAdminClient();
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/api-keys", new { name, scope, role, tenantId });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"Creating key '{name}' failed: {(int)response.StatusCode} {body}");
+        var created = System.Text.Json.JsonSerializer.Deserialize<CreatedApiKey>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        return created!.Key;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open on a slow shutdown; the OS temp cleaner gets it.
+            }
+        }
+    }
+}
