@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using OpsConsole.Domain.Security;
 using OpsConsole.Data.Entities;
 
 namespace OpsConsole.Web.Security;
@@ -77,11 +78,15 @@ public static class AuthenticationSetup
         return services;
     }
 
-    /// <summary>The authorization policies of <see cref="Policies"/>; anything without one needs a signed-in principal.</summary>
+    /// <summary>The authorization policies of <see cref="Policies"/>; anything without one needs a principal with a role.</summary>
     public static IServiceCollection AddOpsConsolePolicies(this IServiceCollection services)
     {
+        // A principal with a role: every person, and every role-scoped key. Ingest-only keys have no role, so
+        // they reach nothing but the Ingest policy's endpoints.
+        var anyRole = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All.Select(r => r.ToString())).Build();
         var builder = services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .SetDefaultPolicy(anyRole)
+            .SetFallbackPolicy(anyRole)
             .AddPolicy(Policies.Ingest, p => p.RequireAssertion(c => Policies.Admits(Policies.Ingest, c.User)));
         foreach (var policy in Policies.RolesByPolicy.Keys.Where(p => p != Policies.Ingest))
         {
