@@ -71,7 +71,7 @@ public static class OpsConsoleHost
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddAntiforgery();
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true); // we send DENY ourselves
         return builder;
     }
 
