@@ -135,7 +135,8 @@ public static class OpsConsoleHost
 
         app.MapAdminApi();
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
