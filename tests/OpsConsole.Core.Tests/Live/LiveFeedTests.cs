@@ -312,6 +312,43 @@ public sealed class LiveFeedTests
     }
 
     [Fact]
+    public async Task Publish_LongestAllowedInterval_StillDeliversAfterTheInterval()
+    {
+        // Arrange
+        var feed = new LiveFeed<string>(_time);
+        var recorder = new Recorder<string>();
+        using var subscription = feed.Subscribe(recorder.OnValueAsync, LiveFeed<string>.MaxInterval);
+        feed.Publish("1");
+        await recorder.WaitForCountAsync(1);
+        await _time.WaitForTimersAsync(1);
+
+        // Act
+        feed.Publish("2");
+        _time.Advance(LiveFeed<string>.MaxInterval);
+
+        // Assert
+        await recorder.WaitForCountAsync(2);
+        Assert.Equal(["1", "2"], recorder.Values);
+    }
+
+    [Fact]
+    public void Subscribe_IntervalLongerThanTimersSupport_ThrowsInsteadOfGoingSilentAfterTheFirstDelivery()
+    {
+        // Before the check, a 60-day interval was accepted, delivered once, and then Task.Delay threw on the delivery
+        // task: the subscription was stuck "running" and never delivered again.
+
+        // Arrange
+        var feed = new LiveFeed<string>(_time);
+
+        // Act
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => feed.Subscribe(_ => Task.CompletedTask, TimeSpan.FromDays(60)));
+
+        // Assert
+        Assert.Equal("minInterval", ex.ParamName);
+        Assert.Equal(0, feed.SubscriberCount);
+    }
+
+    [Fact]
     public void Subscribe_NullCallback_Throws()
     {
         // Arrange
