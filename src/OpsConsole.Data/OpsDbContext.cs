@@ -34,5 +34,20 @@ public sealed class SqliteOpsDbContext(DbContextOptions<SqliteOpsDbContext> opti
         v => DateTimeOffset.FromUnixTimeMilliseconds(v));
 }
 
-/// <summary>PostgreSQL (Npgsql) for production and several replicas.</summary>
-public sealed class PostgresOpsDbContext(DbContextOptions<PostgresOpsDbContext> options) : OpsDbContext(options);
+/// <summary>
+/// PostgreSQL (Npgsql) for production and several replicas. Npgsql writes <c>timestamp with time zone</c> only from
+/// UTC values and throws for any other offset, so times are converted to UTC on the way in (the same instant; SQLite
+/// stores the instant too), whether they are saved or used as query parameters.
+/// </summary>
+public sealed class PostgresOpsDbContext(DbContextOptions<PostgresOpsDbContext> options) : OpsDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(),
+        v => v);
+}

@@ -13,6 +13,12 @@ public sealed class LiveFeed<T>(TimeProvider timeProvider)
     private readonly List<Subscription> _subscriptions = [];
     private T? _latest;
 
+    /// <summary>
+    /// The longest <c>minInterval</c> a subscription may have: the longest wait a timer supports (about 49.7 days).
+    /// A longer one would make the throttling delay throw on the delivery task and silently end the subscription.
+    /// </summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>The most recent published value, or null before the first.</summary>
     public T? Latest => Volatile.Read(ref _latest);
 
@@ -48,6 +54,7 @@ public sealed class LiveFeed<T>(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentOutOfRangeException.ThrowIfLessThan(minInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minInterval, MaxInterval);
         var subscription = new Subscription(this, callback, minInterval);
         lock (_gate)
         {

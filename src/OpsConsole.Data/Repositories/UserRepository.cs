@@ -49,10 +49,19 @@ public sealed class UserRepository(IDbContextFactory<OpsDbContext> factory)
         }
         catch (DbUpdateException ex) when (DbErrors.IsForeignKeyViolation(ex))
         {
-            throw new ArgumentException($"Tenant '{user.TenantId}' does not exist.", nameof(user));
+            // Both the role and the tenant are foreign keys; say which one is missing.
+            throw await MissingReferenceAsync(user, ct);
         }
 
         return user;
+    }
+
+    private async Task<ArgumentException> MissingReferenceAsync(UserEntity user, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Roles.AnyAsync(r => r.Name == user.RoleName, ct)
+            ? new ArgumentException($"Tenant '{user.TenantId}' does not exist.", nameof(user))
+            : new ArgumentException($"Role '{user.RoleName}' does not exist; use Admin, Operator, Executive or TenantAdmin.", nameof(user));
     }
 
     /// <summary>

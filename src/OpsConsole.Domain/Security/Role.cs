@@ -37,12 +37,29 @@ public static class Roles
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role."),
     };
 
+    /// <summary>
+    /// Parses a role name, case-insensitively (surrounding white space ignored). Numbers and comma-separated lists
+    /// are rejected: <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would read "Admin,Operator" as the
+    /// flags 1|2, which is <see cref="Role.Executive"/>.
+    /// </summary>
     public static bool TryParse(string? value, out Role role)
     {
         role = default;
-        return !string.IsNullOrWhiteSpace(value)
-            && !int.TryParse(value, out _)
-            && Enum.TryParse(value, ignoreCase: true, out role)
-            && Enum.IsDefined(role);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return false;
+        }
+
+        var name = value.Trim();
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                role = candidate;
+                return true;
+            }
+        }
+
+        return false;
     }
 }

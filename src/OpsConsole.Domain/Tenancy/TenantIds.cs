@@ -10,7 +10,8 @@ public static partial class TenantIds
     /// <summary>The tenant of telemetry that names none when keys are not required.</summary>
     public const string Default = "default";
 
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET '$' also matches before a final '\n', which would let "acme\n" through.
+    [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? tenantId) => tenantId is not null && Pattern().IsMatch(tenantId);
