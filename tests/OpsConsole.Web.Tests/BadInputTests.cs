@@ -39,7 +39,7 @@ public sealed class BadInputTests(OpsConsoleFactory factory) : IClassFixture<Ops
     [InlineData("{\"name\":\"k\",\"scope\":\"ingest\",\"tenantId\":\"no-such-tenant\"}", "tenantId", "does not exist")]
     [InlineData("{\"name\":\"k\",\"scope\":\"role\"}", "role", "needs a role")]
     [InlineData("{\"name\":\"k\",\"scope\":\"role\",\"role\":\"Janitor\"}", "role", "Unknown role")]
-    [InlineData("{\"name\":\"k\",\"scope\":\"role\",\"role\":\"Operator\",\"tenantId\":\"acme\"}", "tenantId", "not bound to a tenant")]
+    [InlineData("{\"name\":\"k\",\"scope\":\"role\",\"role\":\"Operator\",\"tenantId\":\"acme\"}", "tenantId", "see all tenants")]
     [InlineData("{\"name\":\"\",\"scope\":\"role\",\"role\":\"Operator\"}", "name", "name of 1-100")]
     [InlineData("{\"name\":\"k\",\"scope\":\"role\",\"role\":\"Operator\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}", "expiresAt", "future")]
     public async Task CreateKey_InvalidRequest_Answers400NamingTheField(string body, string field, string message)

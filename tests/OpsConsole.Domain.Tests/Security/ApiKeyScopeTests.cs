@@ -116,7 +116,7 @@ public sealed class ApiKeyScopeTests
 
         // Assert
         Assert.Equal("tenantId", ex.ParamName);
-        Assert.Contains($"{role} key is not bound to a tenant", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"Keys with the {role} role see all tenants", ex.Message, StringComparison.Ordinal);
         Assert.Contains("only TenantAdmin and ingest keys take 'tenantId'", ex.Message, StringComparison.Ordinal);
     }
 
