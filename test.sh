@@ -69,7 +69,7 @@ rm -rf "$RESULTS"
 log "running tests"
 status=0
 dotnet test OpsConsole.sln -c Debug --no-build --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=$?
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" "$@" || status=$?
 
 # One summary line over every suite ("N passed, N failed"), read from the TRX files.
 passed=0; failed=0; skipped=0

@@ -8,8 +8,11 @@ namespace OpsConsole.Data;
 public static class DataServiceCollectionExtensions
 {
     /// <summary>Registers the database for fixed options (tools and tests).</summary>
-    public static IServiceCollection AddOpsConsoleData(this IServiceCollection services, StorageOptions options, string contentRoot) =>
-        services.AddOpsConsoleData(_ => new ResolvedStorage(options.Provider, ResolveConnectionString(options, contentRoot)));
+    public static IServiceCollection AddOpsConsoleData(this IServiceCollection services, StorageOptions options, string contentRoot)
+    {
+        var resolved = new ResolvedStorage(options.Provider, ResolveConnectionString(options, contentRoot));
+        return services.AddOpsConsoleData(_ => resolved);
+    }
 
     /// <summary>
     /// Registers the database for the provider that <paramref name="resolveStorage"/> yields when first needed (so
@@ -39,6 +42,11 @@ public static class DataServiceCollectionExtensions
     /// <summary>Turns the configured connection string into a usable one, with clear errors for bad configuration.</summary>
     public static string ResolveConnectionString(StorageOptions options, string contentRoot)
     {
+        if (!Enum.IsDefined(options.Provider))
+        {
+            throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use Sqlite or Postgres.");
+        }
+
         if (options.Provider == StorageProvider.Postgres)
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))

@@ -61,7 +61,7 @@ public sealed record ApiKeyScope
 
                 if (!string.IsNullOrEmpty(tenantId))
                 {
-                    throw new ArgumentException($"Keys with the {role} role see all tenants and take no 'tenantId'; only TenantAdmin and ingest keys are bound to one.", nameof(tenantId));
+                    throw new ArgumentException($"Keys with the {role} role see all tenants; only TenantAdmin and ingest keys take 'tenantId'.", nameof(tenantId));
                 }
 
                 return new ApiKeyScope(kind, role, null);

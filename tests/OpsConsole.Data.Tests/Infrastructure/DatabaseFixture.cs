@@ -4,7 +4,7 @@ namespace OpsConsole.Data.Tests.Infrastructure;
 
 /// <summary>
 /// One fresh, migrated database for one test class, with the services built the way the app builds them
-/// (<see cref="DataServiceCollectionExtensions.AddOpsConsoleData"/>). Subclasses create and drop the database.
+/// (<c>AddOpsConsoleData</c>). Subclasses create and drop the database.
 /// </summary>
 public abstract class DatabaseFixture : IAsyncLifetime
 {
