@@ -8,6 +8,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     WebRootPath = Path.Combine(contentRoot, "wwwroot"),
 });
 
+// Serve static web assets (MudBlazor, the Blazor script, wwwroot) from the build output in every environment,
+// not only Development; a published build carries them itself and this is then a no-op.
+builder.WebHost.UseStaticWebAssets();
 builder.AddOpsConsole();
 
 var app = builder.Build();
