@@ -1,0 +1,152 @@
+using System.Text;
+
+namespace OpsConsole.Domain.Telemetry;
+
+/// <summary>
+/// A Prometheus label set: names sorted, each at most once, empty values dropped (as Prometheus does). Identity
+/// is the <see cref="Fingerprint"/>, a hash of the sorted names and values. The metric name is the label
+/// <c>__name__</c>.
+/// </summary>
+public sealed class LabelSet : IEquatable<LabelSet>
+{
+    public const string MetricName = "__name__";
+
+    private readonly KeyValuePair<string, string>[] _labels;
+
+    private LabelSet(KeyValuePair<string, string>[] sorted)
+    {
+        _labels = sorted;
+        Fingerprint = ComputeFingerprint(sorted);
+    }
+
+    public static readonly LabelSet Empty = new([]);
+
+    public IReadOnlyList<KeyValuePair<string, string>> Labels => _labels;
+
+    public int Count => _labels.Length;
+
+    /// <summary>64-bit hash of the sorted label names and values (FNV-1a with separators that cannot occur in text).</summary>
+    public ulong Fingerprint { get; }
+
+    public string? Name => Get(MetricName);
+
+    public static LabelSet From(IEnumerable<KeyValuePair<string, string>> labels)
+    {
+        var dict = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in labels)
+        {
+            if (string.IsNullOrEmpty(v))
+            {
+                continue;
+            }
+
+            dict[k] = v;
+        }
+
+        return new LabelSet([.. dict]);
+    }
+
+    public static LabelSet From(params (string Name, string Value)[] labels) =>
+        From(labels.Select(l => new KeyValuePair<string, string>(l.Name, l.Value)));
+
+    public string? Get(string name)
+    {
+        var lo = 0;
+        var hi = _labels.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(_labels[mid].Key, name);
+            if (c == 0)
+            {
+                return _labels[mid].Value;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return null;
+    }
+
+    public LabelSet With(string name, string value) =>
+        From(_labels.Where(l => l.Key != name).Append(new KeyValuePair<string, string>(name, value)));
+
+    public LabelSet Without(params string[] names) => From(_labels.Where(l => !names.Contains(l.Key)));
+
+    private static ulong ComputeFingerprint(KeyValuePair<string, string>[] sorted)
+    {
+        // FNV-1a over the UTF-16 code units of names and values, each followed by a separator (0xFFFF) that
+        // cannot appear in valid text, so ("a","bc") and ("ab","c") differ.
+        const ulong offset = 14695981039346656037UL;
+        const ulong prime = 1099511628211UL;
+        var hash = offset;
+        foreach (var (k, v) in sorted)
+        {
+            foreach (var c in k)
+            {
+                hash = (hash ^ c) * prime;
+            }
+
+            hash = (hash ^ 0xFFFF) * prime;
+            foreach (var c in v)
+            {
+                hash = (hash ^ c) * prime;
+            }
+
+            hash = (hash ^ 0xFFFF) * prime;
+        }
+
+        return hash;
+    }
+
+    public bool Equals(LabelSet? other) =>
+        other is not null && Fingerprint == other.Fingerprint && _labels.AsSpan().SequenceEqual(other._labels);
+
+    public override bool Equals(object? obj) => Equals(obj as LabelSet);
+
+    public override int GetHashCode() => (int)Fingerprint;
+
+    /// <summary>Prometheus notation: <c>name{a="1", b="2"}</c>.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder(Name ?? "");
+        var rest = _labels.Where(l => l.Key != MetricName).ToArray();
+        if (rest.Length > 0 || Name is null)
+        {
+            sb.Append('{').AppendJoin(", ", rest.Select(l => $"{l.Key}=\"{Escape(l.Value)}\"")).Append('}');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Escape(string v) =>
+        v.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}
+
+/// <summary>One metric sample: a series, a millisecond timestamp and a value (Prometheus's model).</summary>
+public readonly record struct Sample(long TimestampMs, double Value);
+
+/// <summary>A sample of one series as handed from intake to the store.</summary>
+public sealed record SeriesSample(string TenantId, LabelSet Labels, long TimestampMs, double Value);
+
+public enum MetricType : byte
+{
+    Unknown = 0,
+    Counter = 1,
+    Gauge = 2,
+    Histogram = 3,
+    Summary = 4,
+    Info = 5,
+    StateSet = 6,
+    GaugeHistogram = 7,
+}
+
+/// <summary>What is known about a metric family: its type, help text and unit.</summary>
+public sealed record MetricMetadata(string Name, MetricType Type, string? Help, string? Unit);
