@@ -1,7 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Ingestion;
 using OpsConsole.Data.Repositories;
+using OpsConsole.Data.Telemetry;
 
 namespace OpsConsole.Data;
 
@@ -36,6 +38,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TenantRepository>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<TelemetryWriter>();
+        services.AddSingleton<IDurableTelemetryWriter>(sp => sp.GetRequiredService<TelemetryWriter>());
+        services.AddSingleton<TelemetryReader>();
         return services;
     }
 

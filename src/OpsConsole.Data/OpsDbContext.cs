@@ -15,6 +15,11 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
     public DbSet<AuditLogEntryEntity> AuditLog => Set<AuditLogEntryEntity>();
+    public DbSet<SpanRow> Spans => Set<SpanRow>();
+    public DbSet<LogRow> Logs => Set<LogRow>();
+    public DbSet<SeriesRow> Series => Set<SeriesRow>();
+    public DbSet<SampleRow> Samples => Set<SampleRow>();
+    public DbSet<MetricMetadataRow> MetricMetadata => Set<MetricMetadataRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

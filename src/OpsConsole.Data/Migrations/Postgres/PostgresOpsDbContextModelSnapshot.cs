@@ -142,6 +142,96 @@ namespace OpsConsole.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.LogRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BodyJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<long>("ObservedUnixNano")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScopeName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScopeVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("SeverityNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SeverityText")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("SpanId")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<long>("TimeUnixNano")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("TraceId")
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TraceId");
+
+                    b.HasIndex("TenantId", "TimeUnixNano");
+
+                    b.ToTable("telemetry_logs", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.MetricMetadataRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Help")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("metric_metadata", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.RoleEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -178,6 +268,141 @@ namespace OpsConsole.Data.Migrations.Postgres
                             Name = "TenantAdmin",
                             Description = "Tenant admin: one tenant's usage and data only"
                         });
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.SampleRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<long>("Fingerprint")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TimestampMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("TenantId", "Fingerprint", "TimestampMs");
+
+                    b.HasIndex("TimestampMs");
+
+                    b.ToTable("metric_samples", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.SeriesRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<long>("Fingerprint")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstSeenMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MetricName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("TenantId", "Fingerprint");
+
+                    b.HasIndex("MetricName");
+
+                    b.ToTable("metric_series", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.SpanRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("DurationNano")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EndUnixNano")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Links")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("ParentSpanId")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScopeName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScopeVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("SpanId")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("StartUnixNano")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StatusMessage")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<byte[]>("TraceId")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("TraceState")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TraceId");
+
+                    b.HasIndex("ServiceName", "StartUnixNano");
+
+                    b.HasIndex("TenantId", "StartUnixNano");
+
+                    b.ToTable("telemetry_spans", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Data.Entities.TenantEntity", b =>

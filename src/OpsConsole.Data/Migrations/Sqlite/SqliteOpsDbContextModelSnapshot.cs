@@ -135,6 +135,94 @@ namespace OpsConsole.Data.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.LogRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ObservedUnixNano")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScopeName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScopeVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SeverityNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeverityText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SpanId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TimeUnixNano")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TraceId")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TraceId");
+
+                    b.HasIndex("TenantId", "TimeUnixNano");
+
+                    b.ToTable("telemetry_logs", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.MetricMetadataRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Help")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("metric_metadata", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.RoleEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -171,6 +259,139 @@ namespace OpsConsole.Data.Migrations.Sqlite
                             Name = "TenantAdmin",
                             Description = "Tenant admin: one tenant's usage and data only"
                         });
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.SampleRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Fingerprint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TimestampMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("TenantId", "Fingerprint", "TimestampMs");
+
+                    b.HasIndex("TimestampMs");
+
+                    b.ToTable("metric_samples", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.SeriesRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Fingerprint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSeenMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MetricName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "Fingerprint");
+
+                    b.HasIndex("MetricName");
+
+                    b.ToTable("metric_series", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.SpanRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationNano")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndUnixNano")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Links")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ParentSpanId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScopeName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScopeVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SpanId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("StartUnixNano")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TraceId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("TraceState")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TraceId");
+
+                    b.HasIndex("ServiceName", "StartUnixNano");
+
+                    b.HasIndex("TenantId", "StartUnixNano");
+
+                    b.ToTable("telemetry_spans", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Data.Entities.TenantEntity", b =>
