@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
 using OpsConsole.Data;
+using OpsConsole.Ingest;
+using OpsConsole.Ingest.Native;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
@@ -48,6 +51,15 @@ public static class OpsConsoleHost
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddOptions<IngestLimits>().Bind(builder.Configuration.GetSection(IngestLimits.SectionName))
+            .Validate(l => l.MaxRequestBytes > 0 && l.MaxAttributesPerItem > 0 && l.MaxLogBodyBytes > 0, "Ingest limits must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new NativeDecoder(sp.GetRequiredService<IOptions<IngestLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new IngestPipeline(
+            sp.GetRequiredService<IDurableTelemetryWriter>(), sp.GetServices<ICommittedTelemetryObserver>(), new IngestPipelineOptions(),
+            sp.GetRequiredService<ILogger<IngestPipeline>>()));
+        services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<IngestPipeline>());
 
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -134,6 +146,7 @@ public static class OpsConsoleHost
         }).AllowAnonymous().DisableAntiforgery();
 
         app.MapAdminApi();
+        app.MapTelemetryIntake();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -18,7 +18,18 @@ namespace OpsConsole.Web.Tests.Infrastructure;
 /// </summary>
 public class OpsConsoleFactory : WebApplicationFactory<Program>
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("opsconsole-web-tests-").FullName;
+    private readonly string _directory;
+
+    public OpsConsoleFactory()
+        : this(Directory.CreateTempSubdirectory("opsconsole-web-tests-").FullName)
+    {
+    }
+
+    /// <summary>A host on the database in <paramref name="directory"/> (a second host on the same one is a restart).</summary>
+    protected OpsConsoleFactory(string directory) => _directory = directory;
+
+    /// <summary>Whether disposing deletes the database directory (false for a host that will be restarted).</summary>
+    public bool KeepDatabase { get; init; }
 
     /// <summary>Starts at a fixed instant; advance it to test lockouts and expiries.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
@@ -85,7 +96,7 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && !KeepDatabase)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try

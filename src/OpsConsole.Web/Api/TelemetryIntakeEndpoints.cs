@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using OpsConsole.Core.Ingestion;
+using OpsConsole.Domain.Security;
+using OpsConsole.Domain.Tenancy;
+using OpsConsole.Ingest;
+using OpsConsole.Ingest.Native;
+using OpsConsole.Web.Security;
+
+namespace OpsConsole.Web.Api;
+
+public sealed record IngestAccepted(int Accepted);
+
+/// <summary>
+/// The native JSON intake (<c>POST /api/v1/monitoring/{metrics,traces,logs}</c>) for services that do not speak
+/// OTLP. Answered after the batch is durable; the tenant comes from an ingest key, never from the payload.
+/// </summary>
+public static class TelemetryIntakeEndpoints
+{
+    public static IEndpointRouteBuilder MapTelemetryIntake(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/monitoring").RequireAuthorization(Policies.Ingest).WithTags("Intake");
+        group.MapPost("/metrics", (MetricsRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
+            IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
+        group.MapPost("/traces", (TracesRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
+            IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
+        group.MapPost("/logs", (LogsRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
+            IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
+        return app;
+    }
+
+    /// <summary>
+    /// The tenant telemetry is filed under: an ingest key's (or tenant admin's) own tenant; for an admin, the
+    /// <c>tenant</c> query parameter or <see cref="TenantIds.Default"/>.
+    /// </summary>
+    internal static (string? Tenant, IResult? Problem) ResolveTenant(ClaimsPrincipal user, string? requested)
+    {
+        if (requested is not null && !TenantIds.IsValid(requested))
+        {
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["tenant"] = [$"'{requested}' is not a valid tenant id."] }));
+        }
+
+        var bound = user.GetTenantId();
+        if (bound is not null)
+        {
+            return requested is null || requested == bound
+                ? (bound, null)
+                : (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                    detail: $"This key sends telemetry for tenant '{bound}' only."));
+        }
+
+        return user.IsInRole(Roles.Admin) ? (requested ?? TenantIds.Default, null)
+            : (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only ingest keys and admins send telemetry."));
+    }
+
+    private static async Task<IResult> IngestAsync(
+        HttpContext http, IngestLimits limits, string? requestedTenant,
+        Func<string, (TelemetryBatch Batch, Dictionary<string, string[]> Errors)> decode, ITelemetrySink sink)
+    {
+        if (http.Request.ContentLength > limits.MaxRequestBytes)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large",
+                detail: $"The body is {http.Request.ContentLength} bytes; the limit is {limits.MaxRequestBytes}. Split the batch.");
+        }
+
+        var (tenant, problem) = ResolveTenant(http.User, requestedTenant);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (batch, errors) = decode(tenant!);
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, detail: "Nothing of this request was stored; fix the fields listed and send it again.");
+        }
+
+        var result = await sink.WriteAsync(batch, http.RequestAborted);
+        return IngestResults.ToHttp(http, result, batch.ItemCount);
+    }
+}
+
+/// <summary>How an <see cref="IngestResult"/> is answered over HTTP (OTLP/HTTP uses the same mapping).</summary>
+public static class IngestResults
+{
+    public static IResult ToHttp(HttpContext http, IngestResult result, int items)
+    {
+        switch (result.Outcome)
+        {
+            case IngestOutcome.Accepted:
+                return Results.Ok(new IngestAccepted(items - result.RejectedItems));
+            case IngestOutcome.Throttled:
+                SetRetryAfter(http, result);
+                return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: result.Message);
+            default:
+                SetRetryAfter(http, result);
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable", detail: result.Message);
+        }
+    }
+
+    private static void SetRetryAfter(HttpContext http, IngestResult result) =>
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling((result.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
