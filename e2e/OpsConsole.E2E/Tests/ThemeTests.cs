@@ -1,0 +1,35 @@
+using OpsConsole.E2E.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace OpsConsole.E2E.Tests;
+
+public sealed class ThemeTests(ConsoleFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
+{
+    private const string ThemeStorageKey = "opsconsole.theme";
+
+    [Fact]
+    public async Task ThemeToggle_Clicked_SwitchesColoursAndSurvivesReload()
+    {
+        await SignInAsync(DemoUsers.Admin);
+        Assert.False(await Shell.IsDarkAsync(), "A light-scheme browser with no saved choice should start light.");
+        var body = Page.Locator("body");
+        var light = await Shell.BackgroundColourAsync();
+
+        await Shell.ToggleThemeAsync();
+
+        await Expect(body).Not.ToHaveCSSAsync("background-color", light);
+        var dark = await Shell.BackgroundColourAsync();
+        Assert.True(await Shell.IsDarkAsync());
+        Assert.Equal("dark", await Page.EvaluateAsync<string?>($"() => localStorage.getItem('{ThemeStorageKey}')"));
+
+        await Page.ReloadAsync();
+        await Shell.WaitUntilInteractiveAsync();
+        await Expect(body).ToHaveCSSAsync("background-color", dark);
+        Assert.True(await Shell.IsDarkAsync());
+
+        await Shell.ToggleThemeAsync();
+        await Expect(body).ToHaveCSSAsync("background-color", light);
+        Assert.Equal("light", await Page.EvaluateAsync<string?>($"() => localStorage.getItem('{ThemeStorageKey}')"));
+    }
+}
