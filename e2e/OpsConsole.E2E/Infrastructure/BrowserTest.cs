@@ -87,7 +87,7 @@ public abstract class BrowserTest(ConsoleFixture fixture, ITestOutputHelper outp
     /// <summary>What a failure message should carry besides the assertion: browser errors and the console's output.</summary>
     protected string Diagnostics() =>
         $"{Environment.NewLine}Browser errors:{Environment.NewLine}{string.Join(Environment.NewLine, BrowserErrors)}" +
-        $"{Environment.NewLine}Console output (tail):{Environment.NewLine}{Fixture.Server.OutputTail()}";
+        $"{Environment.NewLine}Console process {Fixture.Server.State}; output (tail):{Environment.NewLine}{Fixture.Server.OutputTail()}";
 
     public async Task DisposeAsync()
     {
@@ -100,6 +100,10 @@ public abstract class BrowserTest(ConsoleFixture fixture, ITestOutputHelper outp
                 Output.WriteLine("  " + e);
             }
         }
+
+        // Shown with a failing test's output (and kept in the TRX): the server's side of the story.
+        Output.WriteLine($"Console process {Fixture.Server.State}; output (tail):");
+        Output.WriteLine(Fixture.Server.OutputTail());
 
         if (_context is not null)
         {

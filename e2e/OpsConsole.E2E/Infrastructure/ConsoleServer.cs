@@ -28,6 +28,9 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// <summary>Where the console listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>"running", or how the process ended (a test failing with connection errors wants to know).</summary>
+    public string State => _process.HasExited ? $"exited with code {_process.ExitCode}" : $"running (pid {_process.Id})";
+
     /// <summary>The last lines the console wrote to stdout and stderr.</summary>
     public string OutputTail()
     {

@@ -32,4 +32,21 @@ public sealed class ThemeTests(ConsoleFixture fixture, ITestOutputHelper output)
         await Expect(body).ToHaveCSSAsync("background-color", light);
         Assert.Equal("light", await Page.EvaluateAsync<string?>($"() => localStorage.getItem('{ThemeStorageKey}')"));
     }
+
+    [Fact]
+    public async Task ThemeToggle_ClickedTheMomentThePageIsLive_ChoiceIsKeptAndSaved()
+    {
+        await SignInAsync(DemoUsers.Admin);
+        await Page.ReloadAsync();
+
+        // No pause: the first render is still asking the browser for the saved theme at this point.
+        await Shell.WaitUntilInteractiveAsync();
+        await Shell.ThemeToggle.ClickAsync();
+
+        await Expect(Shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+        await Page.WaitForFunctionAsync($"() => localStorage.getItem('{ThemeStorageKey}') === 'dark'", null, new() { Timeout = 10_000 });
+        await Page.ReloadAsync();
+        await Shell.WaitUntilInteractiveAsync();
+        await Expect(Shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+    }
 }
