@@ -21,7 +21,7 @@ public sealed class ThemeTests(ConsoleFixture fixture, ITestOutputHelper output)
         await Expect(body).Not.ToHaveCSSAsync("background-color", light);
         var dark = await Shell.BackgroundColourAsync();
         Assert.True(await Shell.IsDarkAsync());
-        Assert.Equal("dark", await Page.EvaluateAsync<string?>($"() => localStorage.getItem('{ThemeStorageKey}')"));
+        await WaitForSavedThemeAsync("dark");
 
         await Page.ReloadAsync();
         await Shell.WaitUntilInteractiveAsync();
@@ -30,7 +30,7 @@ public sealed class ThemeTests(ConsoleFixture fixture, ITestOutputHelper output)
 
         await Shell.ToggleThemeAsync();
         await Expect(body).ToHaveCSSAsync("background-color", light);
-        Assert.Equal("light", await Page.EvaluateAsync<string?>($"() => localStorage.getItem('{ThemeStorageKey}')"));
+        await WaitForSavedThemeAsync("light");
     }
 
     [Fact]
@@ -44,9 +44,13 @@ public sealed class ThemeTests(ConsoleFixture fixture, ITestOutputHelper output)
         await Shell.ThemeToggle.ClickAsync();
 
         await Expect(Shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
-        await Page.WaitForFunctionAsync($"() => localStorage.getItem('{ThemeStorageKey}') === 'dark'", null, new() { Timeout = 10_000 });
+        await WaitForSavedThemeAsync("dark");
         await Page.ReloadAsync();
         await Shell.WaitUntilInteractiveAsync();
         await Expect(Shell.ThemeToggle).ToHaveAttributeAsync("aria-label", "Switch to light theme");
     }
+
+    /// <summary>Waits until this browser has stored the theme choice (fails after 10 s).</summary>
+    private Task WaitForSavedThemeAsync(string theme) =>
+        Page.WaitForFunctionAsync($"() => localStorage.getItem('{ThemeStorageKey}') === '{theme}'", null, new() { Timeout = 10_000 });
 }
