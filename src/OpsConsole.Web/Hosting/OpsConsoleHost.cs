@@ -111,9 +111,12 @@ public static class OpsConsoleHost
             context.RequestServices.GetRequiredService<SelfCounters>().HttpRequestStarted();
             return next(context);
         });
+        // Pages: an empty 4xx/5xx is re-executed as /status/{code}. This must be registered on the app itself, not in a
+        // UseWhen branch: only there does re-execution route the new path again (a branch's builder lacks the global
+        // route builder, so /status/403 found no endpoint and users got an empty 404 and the browser's own error page).
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        // API: problem details instead. Runs inside the above, and the body it writes makes the outer one stand aside.
         app.UseWhen(c => ProblemResponses.IsApiRequest(c.Request), api => api.UseStatusCodePages());
-        app.UseWhen(c => !ProblemResponses.IsApiRequest(c.Request),
-            pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

@@ -10,8 +10,9 @@ public partial class MainLayout : IAsyncDisposable
 {
     private const string ThemeModule = "./js/theme.js";
     private MudThemeProvider? _themeProvider;
-    private IJSObjectReference? _module;
+    private Task<IJSObjectReference>? _module;
     private bool _isDarkMode;
+    private bool _userChoseTheme;
     private bool _drawerOpen = true;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -27,30 +28,36 @@ public partial class MainLayout : IAsyncDisposable
         }
 
         // The user's saved choice wins; otherwise follow the operating system.
-        _module = await JS.InvokeAsync<IJSObjectReference>("import", ThemeModule);
-        var saved = await _module.InvokeAsync<string?>("getTheme");
+        var module = await ThemeModuleAsync();
+        var saved = await module.InvokeAsync<string?>("getTheme");
         var dark = saved switch
         {
             "dark" => true,
             "light" => false,
             _ => _themeProvider is not null && await _themeProvider.GetSystemDarkModeAsync(),
         };
-        if (dark != _isDarkMode)
+
+        // A click on the toggle while this was loading is the newer choice; do not undo it.
+        if (!_userChoseTheme && dark != _isDarkMode)
         {
             _isDarkMode = dark;
             StateHasChanged();
         }
     }
 
+    private Task<IJSObjectReference> ThemeModuleAsync() =>
+        _module ??= JS.InvokeAsync<IJSObjectReference>("import", ThemeModule).AsTask();
+
     private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
 
     private async Task ToggleThemeAsync()
     {
+        // Before the module had loaded, this used to change the theme without saving it, and the first render's
+        // "saved or system theme" then switched it straight back.
+        _userChoseTheme = true;
         _isDarkMode = !_isDarkMode;
-        if (_module is not null)
-        {
-            await _module.InvokeVoidAsync("setTheme", _isDarkMode ? "dark" : "light");
-        }
+        var module = await ThemeModuleAsync();
+        await module.InvokeVoidAsync("setTheme", _isDarkMode ? "dark" : "light");
     }
 
     private static string RoleLabel(ClaimsPrincipal user)
@@ -61,11 +68,11 @@ public partial class MainLayout : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_module is not null)
+        if (_module is { IsCompletedSuccessfully: true })
         {
             try
             {
-                await _module.DisposeAsync();
+                await (await _module).DisposeAsync();
             }
             catch (JSDisconnectedException)
             {

@@ -5,6 +5,9 @@ namespace OpsConsole.Web.Components.Layout;
 /// <summary>The console's palette: calm chrome, strong status colours, WCAG AA contrast in both modes.</summary>
 public static class OpsTheme
 {
+    /// <summary>Text on the dark palette's light status colours: 6.4:1 or better against each of them.</summary>
+    private const string DarkText = "#111827";
+
     public static MudTheme Theme { get; } = new()
     {
         PaletteLight = new PaletteLight
@@ -33,6 +36,14 @@ public static class OpsTheme
             Warning = "#f0b429",
             Error = "#ff6b6b",
             Info = "#5cc8ff",
+
+            // These light colours need dark text on top (filled chips, buttons, alerts): white on them is 1.9-2.8:1.
+            PrimaryContrastText = DarkText,
+            SecondaryContrastText = DarkText,
+            SuccessContrastText = DarkText,
+            WarningContrastText = DarkText,
+            ErrorContrastText = DarkText,
+            InfoContrastText = DarkText,
         },
         LayoutProperties = new LayoutProperties { DrawerWidthLeft = "232px" },
     };
