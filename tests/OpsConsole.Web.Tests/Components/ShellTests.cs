@@ -10,8 +10,12 @@ public sealed class ShellTests
     private static readonly string[] AllSections =
         ["executive", "services", "ml", "business", "system-health", "alerts", "traces", "logs", "usage", "settings"];
 
-    private static IRenderedComponent<MainLayout> RenderShell(BunitContext ctx) =>
-        ctx.Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "the page"))));
+    private static IRenderedComponent<MainLayout> RenderShell(BunitContext ctx)
+    {
+        // As on a live circuit (the layout marks itself interactive there).
+        ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return ctx.Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "the page"))));
+    }
 
     [Theory]
     [InlineData(Role.Admin, null, "executive,services,ml,business,system-health,alerts,traces,logs,usage,settings")]
