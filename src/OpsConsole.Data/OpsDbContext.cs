@@ -20,6 +20,7 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<SeriesRow> Series => Set<SeriesRow>();
     public DbSet<SampleRow> Samples => Set<SampleRow>();
     public DbSet<MetricMetadataRow> MetricMetadata => Set<MetricMetadataRow>();
+    public DbSet<HealthCheckRow> HealthChecks => Set<HealthCheckRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

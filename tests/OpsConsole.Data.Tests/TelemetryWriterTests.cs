@@ -177,6 +177,24 @@ public abstract class TelemetryWriterTests<TFixture>(TFixture db) : IClassFixtur
     }
 
     [Fact]
+    public async Task WriteAsync_HealthChecks_ReadBackNewestFirstPerService()
+    {
+        // Arrange
+        var tenant = TestData.UniqueSlug("health");
+        HealthCheckResult At(long ms, HealthStatus status, string service = "rag-service") =>
+            new(tenant, service, "db", status, status == HealthStatus.Healthy ? null : "timeout", 12.5, ms);
+
+        // Act
+        await _writer.WriteAsync(new TelemetryBatch { HealthChecks = [At(1000, HealthStatus.Healthy), At(2000, HealthStatus.Unhealthy), At(1500, HealthStatus.Degraded, "other")] }, CancellationToken.None);
+        var rag = await _reader.GetHealthChecksAsync(tenant, "rag-service", 0, 10_000, 10);
+
+        // Assert
+        Assert.Equal([At(2000, HealthStatus.Unhealthy), At(1000, HealthStatus.Healthy)], rag);
+        Assert.Equal(3, (await _reader.GetHealthChecksAsync(tenant, null, 0, 10_000, 10)).Count);
+        Assert.Empty(await _reader.GetHealthChecksAsync(TestData.UniqueSlug("other"), null, 0, 10_000, 10));
+    }
+
+    [Fact]
     public async Task GetTraceAsync_OtherTenant_SeesNothing()
     {
         // Arrange

@@ -168,15 +168,17 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
         var logs = new List<Domain.Telemetry.LogRecord>();
         var samples = new List<Domain.Telemetry.SeriesSample>();
         var metadata = new List<Domain.Telemetry.MetricMetadata>();
+        var health = new List<Domain.Telemetry.HealthCheckResult>();
         foreach (var p in group)
         {
             spans.AddRange(p.Batch.Spans);
             logs.AddRange(p.Batch.Logs);
             samples.AddRange(p.Batch.Samples);
             metadata.AddRange(p.Batch.Metadata);
+            health.AddRange(p.Batch.HealthChecks);
         }
 
-        return new TelemetryBatch { Spans = spans, Logs = logs, Samples = samples, Metadata = metadata };
+        return new TelemetryBatch { Spans = spans, Logs = logs, Samples = samples, Metadata = metadata, HealthChecks = health };
     }
 
     /// <summary>Stops taking batches, commits what is queued (for up to <paramref name="drainTimeout"/>), then stops.</summary>

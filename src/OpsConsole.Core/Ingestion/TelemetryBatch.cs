@@ -12,8 +12,9 @@ public sealed record TelemetryBatch
     public IReadOnlyList<LogRecord> Logs { get; init; } = [];
     public IReadOnlyList<SeriesSample> Samples { get; init; } = [];
     public IReadOnlyList<MetricMetadata> Metadata { get; init; } = [];
+    public IReadOnlyList<HealthCheckResult> HealthChecks { get; init; } = [];
 
-    public int ItemCount => Spans.Count + Logs.Count + Samples.Count;
+    public int ItemCount => Spans.Count + Logs.Count + Samples.Count + HealthChecks.Count;
 }
 
 public enum IngestOutcome

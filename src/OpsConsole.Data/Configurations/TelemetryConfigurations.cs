@@ -63,3 +63,18 @@ internal sealed class MetricMetadataRowConfiguration : IEntityTypeConfiguration<
         b.HasKey(m => m.Name);
     }
 }
+
+internal sealed class HealthCheckRowConfiguration : IEntityTypeConfiguration<HealthCheckRow>
+{
+    public void Configure(EntityTypeBuilder<HealthCheckRow> b)
+    {
+        b.ToTable("health_check_results");
+        b.HasKey(h => h.Id);
+        b.Property(h => h.Id).ValueGeneratedOnAdd();
+        b.Property(h => h.TenantId).HasMaxLength(TenantIds.MaxLength);
+        b.Property(h => h.Service).HasMaxLength(200);
+        b.Property(h => h.Check).HasMaxLength(200);
+        b.Property(h => h.Message).HasMaxLength(2000);
+        b.HasIndex(h => new { h.TenantId, h.Service, h.TimestampMs });
+    }
+}

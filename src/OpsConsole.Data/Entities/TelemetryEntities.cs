@@ -76,3 +76,16 @@ public sealed class MetricMetadataRow
     public string? Help { get; set; }
     public string? Unit { get; set; }
 }
+
+/// <summary>A reported health-check result.</summary>
+public sealed class HealthCheckRow
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string Service { get; set; }
+    public required string Check { get; set; }
+    public int Status { get; set; }
+    public string? Message { get; set; }
+    public double? DurationMs { get; set; }
+    public long TimestampMs { get; set; }
+}

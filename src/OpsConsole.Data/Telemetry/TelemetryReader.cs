@@ -73,4 +73,16 @@ public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
         var rows = await db.MetricMetadata.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
         return [.. rows.Select(m => new MetricMetadata(m.Name, (MetricType)m.Type, m.Help, m.Unit))];
     }
+
+    /// <summary>Health-check results in [from, to] (milliseconds), newest first; optionally for one service.</summary>
+    public async Task<IReadOnlyList<HealthCheckResult>> GetHealthChecksAsync(string? tenantId, string? service, long fromMs, long toMs, int limit, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.HealthChecks.AsNoTracking()
+            .Where(h => h.TimestampMs >= fromMs && h.TimestampMs <= toMs
+                && (tenantId == null || h.TenantId == tenantId) && (service == null || h.Service == service))
+            .OrderByDescending(h => h.TimestampMs).ThenByDescending(h => h.Id).Take(limit)
+            .ToListAsync(ct);
+        return [.. rows.Select(h => new HealthCheckResult(h.TenantId, h.Service, h.Check, (HealthStatus)h.Status, h.Message, h.DurationMs, h.TimestampMs))];
+    }
 }

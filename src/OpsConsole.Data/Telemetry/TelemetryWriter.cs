@@ -50,6 +50,8 @@ public sealed class TelemetryWriter(IDbContextFactory<OpsDbContext> factory, Res
                 await WriteSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, batch, newSeries.Values, cancellationToken);
             }
 
+            await WriteHealthChecksAsync(connection, tx, batch.HealthChecks, storage.Provider == StorageProvider.Postgres, cancellationToken);
+
             await tx.CommitAsync(cancellationToken);
         }
 
@@ -117,6 +119,36 @@ public sealed class TelemetryWriter(IDbContextFactory<OpsDbContext> factory, Res
                 Bind(cmd, m.Name, (int)m.Type, m.Help, m.Unit);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
+        }
+    }
+
+    private static async Task WriteHealthChecksAsync(DbConnection c, DbTransaction tx, IReadOnlyList<HealthCheckResult> results, bool postgres, CancellationToken ct)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = postgres
+            ? "INSERT INTO health_check_results (\"TenantId\", \"Service\", \"Check\", \"Status\", \"Message\", \"DurationMs\", \"TimestampMs\") VALUES ($1,$2,$3,$4,$5,$6,$7)"
+            : "INSERT INTO health_check_results (TenantId, Service, \"Check\", Status, Message, DurationMs, TimestampMs) VALUES ($1,$2,$3,$4,$5,$6,$7)";
+        for (var i = 0; i < 7; i++)
+        {
+            var p = cmd.CreateParameter();
+            if (!postgres)
+            {
+                p.ParameterName = "$" + (i + 1);
+            }
+
+            cmd.Parameters.Add(p);
+        }
+
+        foreach (var h in results)
+        {
+            Bind(cmd, h.TenantId, h.Service, h.Check, (int)h.Status, h.Message, h.DurationMs, h.TimestampMs);
+            await cmd.ExecuteNonQueryAsync(ct);
         }
     }
 

@@ -23,3 +23,7 @@ public sealed record LogDto(
     Dictionary<string, JsonElement>? Attributes);
 
 public sealed record LogsRequest(List<LogDto>? Logs);
+
+public sealed record HealthCheckDto(string? Service, string? Check, string? Status, string? Message, double? DurationMs, JsonElement? Timestamp);
+
+public sealed record HealthChecksRequest(List<HealthCheckDto>? Checks);

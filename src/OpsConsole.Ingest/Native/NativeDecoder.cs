@@ -263,6 +263,56 @@ public sealed class NativeDecoder(IngestLimits limits, TimeProvider time)
         return errors.Count > 0 ? (TelemetryBatch.Empty, errors) : (new TelemetryBatch { Logs = logs }, errors);
     }
 
+    public (TelemetryBatch Batch, Dictionary<string, string[]> Errors) Decode(HealthChecksRequest request, string tenantId)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!CheckCount(request.Checks, "checks", errors))
+        {
+            return (TelemetryBatch.Empty, errors);
+        }
+
+        var results = new List<HealthCheckResult>(request.Checks!.Count);
+        for (var i = 0; i < request.Checks.Count; i++)
+        {
+            var c = request.Checks[i];
+            var at = $"checks[{i}]";
+            if (string.IsNullOrWhiteSpace(c.Service) || c.Service.Length > 200)
+            {
+                errors[$"{at}.service"] = ["service is required (at most 200 characters)."];
+            }
+
+            if (c.Check is { Length: > 200 })
+            {
+                errors[$"{at}.check"] = ["check must be at most 200 characters."];
+            }
+
+            HealthStatus status = HealthStatus.Healthy;
+            if (c.Status is null || !Enum.TryParse(c.Status, ignoreCase: true, out status) || int.TryParse(c.Status, out _))
+            {
+                errors[$"{at}.status"] = ["status must be healthy, degraded or unhealthy."];
+            }
+
+            if (c.DurationMs is < 0)
+            {
+                errors[$"{at}.durationMs"] = ["durationMs cannot be negative."];
+            }
+
+            if (!TryTime(c.Timestamp, out var nanos, out var timeError))
+            {
+                errors[$"{at}.timestamp"] = [timeError];
+            }
+
+            if (errors.Count == 0)
+            {
+                var message = c.Message is { Length: > 2000 } ? c.Message[..2000] : c.Message;
+                results.Add(new HealthCheckResult(tenantId, c.Service!.Trim(), string.IsNullOrWhiteSpace(c.Check) ? "default" : c.Check.Trim(),
+                    status, message, c.DurationMs, (long)(nanos / 1_000_000)));
+            }
+        }
+
+        return errors.Count > 0 ? (TelemetryBatch.Empty, errors) : (new TelemetryBatch { HealthChecks = results }, errors);
+    }
+
     private static int SeverityNumberOf(string level) => level.Trim().ToLowerInvariant() switch
     {
         "trace" => 1,

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Domain.Security;
 using OpsConsole.Domain.Tenancy;
@@ -26,6 +27,13 @@ public static class TelemetryIntakeEndpoints
             IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
         group.MapPost("/logs", (LogsRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
             IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
+        group.MapPost("/health-checks", (HealthChecksRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
+            IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
+
+        // Reading health is for people (and role keys); a tenant admin sees their tenant's checks only.
+        app.MapGet("/api/v1/monitoring/health-checks", (HealthCheckStore store, ClaimsPrincipal user, string? service) =>
+                store.Current(user.GetTenantId()).Where(s => service is null || s.Service == service))
+            .RequireAuthorization(Policies.ViewDashboards).WithTags("Health");
         return app;
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
 using OpsConsole.Data;
@@ -56,6 +57,8 @@ public static class OpsConsoleHost
             .Validate(l => l.MaxRequestBytes > 0 && l.MaxAttributesPerItem > 0 && l.MaxLogBodyBytes > 0, "Ingest limits must be positive.")
             .ValidateOnStart();
         services.AddSingleton(sp => new NativeDecoder(sp.GetRequiredService<IOptions<IngestLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<HealthCheckStore>();
+        services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IDurableTelemetryWriter>(), sp.GetServices<ICommittedTelemetryObserver>(), new IngestPipelineOptions(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
