@@ -211,12 +211,6 @@ public sealed class ExpositionParser
             return;
         }
 
-        if (!rest.IsEmpty && !IsBlank(rest[0]))
-        {
-            AddError(lineNumber, $"invalid character '{Show(rest[..1])}' in the metric name of a HELP line");
-            return;
-        }
-
         if (family.Help is not null)
         {
             AddError(lineNumber, $"second HELP line for metric {family.Name}");
@@ -489,7 +483,7 @@ public sealed class ExpositionParser
 
             var nameBytes = line.Slice(i, nameLength);
             i += nameLength;
-            if (i < line.Length && !IsBlank(line[i]) && line[i] != (byte)'=')
+            if (i < line.Length && (line[i] is (byte)'-' or (byte)':' or (byte)'.' or (byte)'/' || line[i] >= 0x80))
             {
                 AddError(lineNumber, $"invalid character '{Show(line.Slice(i, 1))}' in label name '{Show(nameBytes)}'");
                 return false;
