@@ -12,11 +12,14 @@ public sealed class ScrapeHarness : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly HttpClient _http = ScrapeLoop.CreateHttpClient();
+    private readonly HttpClient _http;
     private Task? _run;
 
-    public ScrapeHarness(ScrapeOptions? options = null)
+    /// <param name="options">Limits and defaults; Prometheus's when null.</param>
+    /// <param name="http">The client to scrape with; <see cref="ScrapeLoop.CreateHttpClient"/> when null.</param>
+    public ScrapeHarness(ScrapeOptions? options = null, HttpClient? http = null)
     {
+        _http = http ?? ScrapeLoop.CreateHttpClient();
         Registry = new ScrapeTargetRegistry(options ?? new ScrapeOptions());
         Loop = new ScrapeLoop(Registry, Sink, _http, Time);
     }
