@@ -41,7 +41,7 @@ public sealed class ExpositionParser
     private readonly List<KeyValuePair<string, string>> _conflicts = [];
     private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Family>.AlternateLookup<ReadOnlySpan<char>> _familyLookup;
-    private readonly Dictionary<LabelSet, SeenSeries> _seen = [];
+    private readonly Dictionary<LabelSet, SeenSeries> _seen = new(SeriesComparer.Instance);
     private readonly List<ExpositionError> _errors = [];
     private char[] _chars = new char[256];
     private byte[] _bytes = new byte[256];

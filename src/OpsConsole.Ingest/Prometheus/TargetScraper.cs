@@ -30,8 +30,8 @@ internal sealed class TargetScraper
 
     // Series of the previous scrape → whether they get a stale marker when they disappear (only those without an
     // exposed timestamp, as in Prometheus). Two dictionaries swapped each scrape.
-    private Dictionary<LabelSet, bool> _previous = [];
-    private Dictionary<LabelSet, bool> _current = [];
+    private Dictionary<LabelSet, bool> _previous = new(SeriesComparer.Instance);
+    private Dictionary<LabelSet, bool> _current = new(SeriesComparer.Instance);
     private IReadOnlyList<MetricMetadata> _previousMetadata = [];
     private ScrapeTargetStatus _status;
 
@@ -69,7 +69,17 @@ internal sealed class TargetScraper
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                await ScrapeOnceAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ScrapeOnceAsync(cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // a bug in one scrape must not end the target's schedule
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    Volatile.Write(ref _status, Status with { Health = ScrapeHealth.Down, LastError = $"internal error: {ex.Message}" });
+                }
+
                 onScraped();
 
                 // Keep to the schedule; after an overrun scrape at once rather than catching up slot by slot.
