@@ -85,7 +85,7 @@ public sealed class ScrapeLoop
 
     /// <summary>
     /// Scrapes until <paramref name="stoppingToken"/> is cancelled, then stops every schedule (without stale markers:
-    /// the process is going away, not the targets). Can run once per instance.
+    /// the process is going away, not the targets). One run at a time per instance.
     /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {

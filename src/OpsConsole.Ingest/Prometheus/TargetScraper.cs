@@ -139,6 +139,12 @@ internal sealed class TargetScraper
 
         var batch = BuildBatch(page, started.ToUnixTimeMilliseconds(), duration, out var seriesAdded, out var seriesEnded);
         var writeError = await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        if (writeError is null && page is not null)
+        {
+            // Metadata is sent again only when it changes, so remember it only once the store has it.
+            _previousMetadata = page.Metadata;
+        }
+
         var previous = Status;
         Volatile.Write(ref _status, previous with
         {
@@ -296,13 +302,7 @@ internal sealed class TargetScraper
         samples.Add(new SeriesSample(_target.TenantId, _samplesPostRelabeling, timestamp, exposed.Count));
         samples.Add(new SeriesSample(_target.TenantId, _seriesAdded, timestamp, seriesAdded));
 
-        IReadOnlyList<MetricMetadata> metadata = [];
-        if (page is not null && !page.Metadata.SequenceEqual(_previousMetadata))
-        {
-            metadata = page.Metadata;
-            _previousMetadata = page.Metadata;
-        }
-
+        var metadata = page is not null && !page.Metadata.SequenceEqual(_previousMetadata) ? page.Metadata : [];
         return new TelemetryBatch { Samples = samples, Metadata = metadata };
     }
 

@@ -395,6 +395,25 @@ public sealed class ScrapeLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scrape_StoreThrottles_ShowsItAndSendsTheMetadataAgainNextTime()
+    {
+        // Arrange
+        _harness.Sink.Answer = new Core.Ingestion.IngestResult(Core.Ingestion.IngestOutcome.Throttled, Message: "queue full");
+        var target = _harness.Add("rag-service", _endpoint.Url);
+        _harness.StartLoop();
+        var throttled = await _harness.WaitForScrapesAsync(target, 1);
+        _harness.Sink.Answer = Core.Ingestion.IngestResult.Accepted;
+
+        // Act
+        await _harness.NextScrapeAsync(target);
+
+        // Assert
+        Assert.Equal("the store did not take the samples (Throttled: queue full)", throttled.LastWriteError);
+        Assert.NotEmpty(_harness.Sink.Batches[0].Metadata);
+        Assert.Equal(_harness.Sink.Batches[0].Metadata, _harness.Sink.Batches[1].Metadata);
+    }
+
+    [Fact]
     public async Task StatusFeed_AfterAScrape_PublishesTheTargetsHealth()
     {
         // Arrange
