@@ -136,7 +136,7 @@ public abstract class TelemetryWriterTests<TFixture>(TFixture db) : IClassFixtur
         SeriesSample At(long ms, double v) => new(tenant, labels, ms, v);
         var batch = new TelemetryBatch
         {
-            Samples = [At(2000, 5), At(1000, 3), At(3000, double.PositiveInfinity)],
+            Samples = [At(2000, 5), At(1000, 3), At(3000, double.PositiveInfinity), At(4000, double.NaN), At(5000, StaleMarker.StaleNaN), At(6000, double.NegativeInfinity)],
             Metadata = [new MetricMetadata("http_requests_total", MetricType.Counter, "Requests.", null)],
         };
 
@@ -148,7 +148,11 @@ public abstract class TelemetryWriterTests<TFixture>(TFixture db) : IClassFixtur
         var metadata = await _reader.GetMetadataAsync();
 
         // Assert
-        Assert.Equal([new Sample(1000, 3), new Sample(2000, 5), new Sample(3000, double.PositiveInfinity)], samples);
+        Assert.Equal(6, samples.Count);
+        Assert.Equal([new Sample(1000, 3), new Sample(2000, 5), new Sample(3000, double.PositiveInfinity)], samples.Take(3));
+        Assert.True(double.IsNaN(samples[3].Value) && !StaleMarker.IsStaleNaN(samples[3].Value), "an exposed NaN stays an ordinary NaN");
+        Assert.True(StaleMarker.IsStaleNaN(samples[4].Value), "the stale marker keeps its bit pattern");
+        Assert.Equal(double.NegativeInfinity, samples[5].Value);
         var (seriesTenant, seriesLabels) = Assert.Single(series);
         Assert.Equal(tenant, seriesTenant);
         Assert.Equal(labels, seriesLabels);

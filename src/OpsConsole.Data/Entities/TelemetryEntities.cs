@@ -59,13 +59,30 @@ public sealed class SeriesRow
     public long FirstSeenMs { get; set; }
 }
 
-/// <summary>One sample of a series. (tenant, fingerprint, timestamp) is unique: a re-sent sample is ignored.</summary>
+/// <summary>
+/// One sample of a series. (tenant, fingerprint, timestamp) is unique: a re-sent sample is ignored. NaN values are
+/// kept as <see cref="Value"/> = null with <see cref="NaNKind"/> saying which NaN (SQLite turns NaN into NULL, and
+/// neither database keeps the payload that marks Prometheus's stale marker).
+/// </summary>
 public sealed class SampleRow
 {
     public required string TenantId { get; set; }
     public long Fingerprint { get; set; }
     public long TimestampMs { get; set; }
-    public double Value { get; set; }
+    public double? Value { get; set; }
+
+    /// <summary>0: a number (finite or infinite) in <see cref="Value"/>; 1: NaN; 2: the stale marker.</summary>
+    public byte NaNKind { get; set; }
+
+    public static (double? Value, byte NaNKind) Encode(double value) =>
+        !double.IsNaN(value) ? (value, (byte)0) : Domain.Telemetry.StaleMarker.IsStaleNaN(value) ? (null, (byte)2) : (null, (byte)1);
+
+    public static double Decode(double? value, byte nanKind) => nanKind switch
+    {
+        1 => double.NaN,
+        2 => Domain.Telemetry.StaleMarker.StaleNaN,
+        _ => value ?? double.NaN,
+    };
 }
 
 /// <summary>A metric family's type, help and unit.</summary>

@@ -62,9 +62,9 @@ public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
         var rows = await db.Samples.AsNoTracking()
             .Where(s => s.TenantId == tenantId && s.Fingerprint == fingerprint && s.TimestampMs >= fromMs && s.TimestampMs <= toMs)
             .OrderBy(s => s.TimestampMs)
-            .Select(s => new { s.TimestampMs, s.Value })
+            .Select(s => new { s.TimestampMs, s.Value, s.NaNKind })
             .ToListAsync(ct);
-        return [.. rows.Select(r => new Sample(r.TimestampMs, r.Value))];
+        return [.. rows.Select(r => new Sample(r.TimestampMs, Entities.SampleRow.Decode(r.Value, r.NaNKind)))];
     }
 
     public async Task<IReadOnlyList<MetricMetadata>> GetMetadataAsync(CancellationToken ct = default)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using OpsConsole.Core.Ingestion;
+using OpsConsole.Data.Entities;
 using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Data.Telemetry;
@@ -102,10 +103,11 @@ public sealed class TelemetryWriter(IDbContextFactory<OpsDbContext> factory, Res
 
         if (batch.Samples.Count > 0)
         {
-            await using var cmd = Command(c, tx, "INSERT OR IGNORE INTO metric_samples (TenantId, Fingerprint, TimestampMs, Value) VALUES ($1,$2,$3,$4)", 4);
+            await using var cmd = Command(c, tx, "INSERT OR IGNORE INTO metric_samples (TenantId, Fingerprint, TimestampMs, Value, NaNKind) VALUES ($1,$2,$3,$4,$5)", 5);
             foreach (var s in batch.Samples)
             {
-                Bind(cmd, s.TenantId, unchecked((long)s.Labels.Fingerprint), s.TimestampMs, s.Value);
+                var (value, nanKind) = SampleRow.Encode(s.Value);
+                Bind(cmd, s.TenantId, unchecked((long)s.Labels.Fingerprint), s.TimestampMs, value, nanKind);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
         }
@@ -254,7 +256,7 @@ public sealed class TelemetryWriter(IDbContextFactory<OpsDbContext> factory, Res
         {
             // COPY cannot skip duplicates, so samples go through a temporary table and INSERT … ON CONFLICT.
             await using (var create = new NpgsqlCommand(
-                "CREATE TEMP TABLE IF NOT EXISTS incoming_samples (\"TenantId\" text, \"Fingerprint\" bigint, \"TimestampMs\" bigint, \"Value\" double precision) ON COMMIT DELETE ROWS", c))
+                "CREATE TEMP TABLE IF NOT EXISTS incoming_samples (\"TenantId\" text, \"Fingerprint\" bigint, \"TimestampMs\" bigint, \"Value\" double precision, \"NaNKind\" smallint) ON COMMIT DELETE ROWS", c))
             {
                 await create.ExecuteNonQueryAsync(ct);
             }
@@ -267,13 +269,23 @@ public sealed class TelemetryWriter(IDbContextFactory<OpsDbContext> factory, Res
                     await copy.WriteAsync(s.TenantId, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(unchecked((long)s.Labels.Fingerprint), NpgsqlDbType.Bigint, ct);
                     await copy.WriteAsync(s.TimestampMs, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(s.Value, NpgsqlDbType.Double, ct);
+                    var (value, nanKind) = SampleRow.Encode(s.Value);
+                    if (value is { } v)
+                    {
+                        await copy.WriteAsync(v, NpgsqlDbType.Double, ct);
+                    }
+                    else
+                    {
+                        await copy.WriteNullAsync(ct);
+                    }
+
+                    await copy.WriteAsync((short)nanKind, NpgsqlDbType.Smallint, ct);
                 }
 
                 await copy.CompleteAsync(ct);
             }
 
-            await using var insert = new NpgsqlCommand("INSERT INTO metric_samples SELECT * FROM incoming_samples ON CONFLICT DO NOTHING", c);
+            await using var insert = new NpgsqlCommand("INSERT INTO metric_samples (\"TenantId\", \"Fingerprint\", \"TimestampMs\", \"Value\", \"NaNKind\") SELECT \"TenantId\", \"Fingerprint\", \"TimestampMs\", \"Value\", \"NaNKind\" FROM incoming_samples ON CONFLICT DO NOTHING", c);
             await insert.ExecuteNonQueryAsync(ct);
         }
 

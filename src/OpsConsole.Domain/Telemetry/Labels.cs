@@ -32,18 +32,59 @@ public sealed class LabelSet : IEquatable<LabelSet>
 
     public static LabelSet From(IEnumerable<KeyValuePair<string, string>> labels)
     {
-        var dict = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in labels)
+        // Sort once into an array; for duplicate names the last one wins, empty values are dropped.
+        var array = labels is ICollection<KeyValuePair<string, string>> c ? new KeyValuePair<string, string>[c.Count] : null;
+        List<KeyValuePair<string, string>>? list = array is null ? [] : null;
+        var n = 0;
+        foreach (var l in labels)
         {
-            if (string.IsNullOrEmpty(v))
+            if (array is not null)
             {
-                continue;
+                array[n++] = l;
             }
-
-            dict[k] = v;
+            else
+            {
+                list!.Add(l);
+            }
         }
 
-        return new LabelSet([.. dict]);
+        array ??= [.. list!];
+        n = array.Length;
+        if (n > 1)
+        {
+            // Stable sort by name so "last one wins" holds for duplicates.
+            var keyed = new (KeyValuePair<string, string> Label, int Order)[n];
+            for (var i = 0; i < n; i++)
+            {
+                keyed[i] = (array[i], i);
+            }
+
+            Array.Sort(keyed, static (a, b) =>
+            {
+                var c = string.CompareOrdinal(a.Label.Key, b.Label.Key);
+                return c != 0 ? c : a.Order.CompareTo(b.Order);
+            });
+            for (var i = 0; i < n; i++)
+            {
+                array[i] = keyed[i].Label;
+            }
+        }
+
+        var result = new List<KeyValuePair<string, string>>(n);
+        for (var i = 0; i < n; i++)
+        {
+            if (i + 1 < n && array[i + 1].Key == array[i].Key)
+            {
+                continue; // a later duplicate follows
+            }
+
+            if (!string.IsNullOrEmpty(array[i].Value))
+            {
+                result.Add(array[i]);
+            }
+        }
+
+        return new LabelSet([.. result]);
     }
 
     public static LabelSet From(params (string Name, string Value)[] labels) =>
@@ -106,8 +147,29 @@ public sealed class LabelSet : IEquatable<LabelSet>
         return hash;
     }
 
-    public bool Equals(LabelSet? other) =>
-        other is not null && Fingerprint == other.Fingerprint && _labels.AsSpan().SequenceEqual(other._labels);
+    public bool Equals(LabelSet? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null || Fingerprint != other.Fingerprint || _labels.Length != other._labels.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _labels.Length; i++)
+        {
+            if (!string.Equals(_labels[i].Key, other._labels[i].Key, StringComparison.Ordinal)
+                || !string.Equals(_labels[i].Value, other._labels[i].Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public override bool Equals(object? obj) => Equals(obj as LabelSet);
 

@@ -325,7 +325,10 @@ namespace OpsConsole.Data.Migrations.Postgres
                     b.Property<long>("TimestampMs")
                         .HasColumnType("bigint");
 
-                    b.Property<double>("Value")
+                    b.Property<byte>("NaNKind")
+                        .HasColumnType("smallint");
+
+                    b.Property<double?>("Value")
                         .HasColumnType("double precision");
 
                     b.HasKey("TenantId", "Fingerprint", "TimestampMs");

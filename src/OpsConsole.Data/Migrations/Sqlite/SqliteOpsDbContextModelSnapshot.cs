@@ -314,7 +314,10 @@ namespace OpsConsole.Data.Migrations.Sqlite
                     b.Property<long>("TimestampMs")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("Value")
+                    b.Property<byte>("NaNKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Value")
                         .HasColumnType("REAL");
 
                     b.HasKey("TenantId", "Fingerprint", "TimestampMs");
