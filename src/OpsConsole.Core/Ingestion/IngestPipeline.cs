@@ -62,6 +62,8 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    public int QueueCapacity => _options.QueueCapacity;
+
     /// <summary>Batches waiting for the writer now (for /metrics and the System health page).</summary>
     public int QueueDepth => _queue.Reader.Count;
 

@@ -14,6 +14,7 @@ using OpsConsole.Core.Live;
 using OpsConsole.Data;
 using OpsConsole.Ingest;
 using OpsConsole.Ingest.Native;
+using OpsConsole.Ingest.Prometheus;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
@@ -51,7 +52,10 @@ public static class OpsConsoleHost
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<IngestPipelineHealthCheck>("ingest-pipeline", tags: ["ready"])
+            .AddCheck<ScrapeLoopHealthCheck>("scrape-loop", tags: ["ready"]);
 
         services.AddOptions<IngestLimits>().Bind(builder.Configuration.GetSection(IngestLimits.SectionName))
             .Validate(l => l.MaxRequestBytes > 0 && l.MaxAttributesPerItem > 0 && l.MaxLogBodyBytes > 0, "Ingest limits must be positive.")
@@ -63,6 +67,12 @@ public static class OpsConsoleHost
             sp.GetRequiredService<IDurableTelemetryWriter>(), sp.GetServices<ICommittedTelemetryObserver>(), new IngestPipelineOptions(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<IngestPipeline>());
+
+        services.AddOptions<ScrapeOptions>().Bind(builder.Configuration.GetSection(ScrapeOptions.SectionName));
+        services.AddSingleton(sp => new ScrapeTargetRegistry(sp.GetRequiredService<IOptions<ScrapeOptions>>().Value));
+        services.AddSingleton(sp => new ScrapeLoop(
+            sp.GetRequiredService<ScrapeTargetRegistry>(), sp.GetRequiredService<ITelemetrySink>(), ScrapeLoop.CreateHttpClient(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<ScrapeWorker>();
 
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -153,6 +163,7 @@ public static class OpsConsoleHost
 
         app.MapAdminApi();
         app.MapTelemetryIntake();
+        app.MapServiceDiscovery();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
