@@ -60,15 +60,16 @@ internal static class OtlpGrpcBinding
     private static readonly Method<ExportMetricsServiceRequest, ExportMetricsServiceResponse> MetricsExport =
         Export(MetricsService.Descriptor.FullName, ExportMetricsServiceRequest.Parser, ExportMetricsServiceResponse.Parser);
 
-    // The service instance parameter is part of the binding signature gRPC looks up; the methods are invoked
-    // on instances gRPC activates per call, found by method name.
-    public static void BindTraceService(ServiceBinderBase binder, OtlpTraceGrpcService _) =>
+    // gRPC finds these through the attribute on our service classes, with the generated base class as the
+    // second parameter: it then binds the base class's virtual Export, which our classes override. The instance
+    // parameter is only part of that signature; gRPC activates a service per call.
+    public static void BindTraceService(ServiceBinderBase binder, TraceService.TraceServiceBase _) =>
         binder.AddMethod(TraceExport, (UnaryServerMethod<ExportTraceServiceRequest, ExportTraceServiceResponse>?)null);
 
-    public static void BindLogsService(ServiceBinderBase binder, OtlpLogsGrpcService _) =>
+    public static void BindLogsService(ServiceBinderBase binder, LogsService.LogsServiceBase _) =>
         binder.AddMethod(LogsExport, (UnaryServerMethod<ExportLogsServiceRequest, ExportLogsServiceResponse>?)null);
 
-    public static void BindMetricsService(ServiceBinderBase binder, OtlpMetricsGrpcService _) =>
+    public static void BindMetricsService(ServiceBinderBase binder, MetricsService.MetricsServiceBase _) =>
         binder.AddMethod(MetricsExport, (UnaryServerMethod<ExportMetricsServiceRequest, ExportMetricsServiceResponse>?)null);
 
     private static Method<TRequest, TResponse> Export<TRequest, TResponse>(string serviceName, MessageParser<TRequest> requestParser, MessageParser<TResponse> responseParser)
