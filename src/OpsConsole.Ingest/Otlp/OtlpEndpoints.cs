@@ -61,7 +61,6 @@ public static class OtlpEndpoints
         group.MapPost(TracesPath, static (HttpContext context, OtlpHttpReceiver receiver) => receiver.HandleAsync(context, OtlpSignal.Traces));
         group.MapPost(LogsPath, static (HttpContext context, OtlpHttpReceiver receiver) => receiver.HandleAsync(context, OtlpSignal.Logs));
         group.MapPost(MetricsPath, static (HttpContext context, OtlpHttpReceiver receiver) => receiver.HandleAsync(context, OtlpSignal.Metrics));
-        group.WithGroupName("otlp");
         Authorize(group, authorizationPolicy);
         return group;
     }

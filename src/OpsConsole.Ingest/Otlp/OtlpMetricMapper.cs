@@ -51,6 +51,7 @@ internal sealed class OtlpMetricMapper
     private readonly List<MetricMetadata> _metadata = [];
     private readonly HashSet<string> _families = new(StringComparer.Ordinal);
     private readonly List<(string Label, string Key, string Value)> _attributeScratch = [];
+    private readonly Dictionary<string, string> _labelNames = new(StringComparer.Ordinal);
 
     private OtlpMetricMapper(IngestContext context, IngestLimits limits, DeltaToCumulative deltas, DeltaLedger ledger, ulong receivedUnixNano, IntakeReport report)
     {
@@ -291,7 +292,7 @@ internal sealed class OtlpMetricMapper
             var kv = resource.Attributes[i];
             if (kv.Key is not (ServiceName or ServiceNamespace or ServiceInstanceId))
             {
-                labels.Add(new KeyValuePair<string, string>(PrometheusNaming.LabelName(kv.Key), LabelValue(kv.Value)));
+                labels.Add(new KeyValuePair<string, string>(LabelName(kv.Key), LabelValue(kv.Value)));
             }
         }
 
@@ -343,7 +344,7 @@ internal sealed class OtlpMetricMapper
         for (var i = 0; i < kept; i++)
         {
             var kv = attributes[i];
-            var label = PrometheusNaming.LabelName(kv.Key);
+            var label = LabelName(kv.Key);
             if (label.Length == 0 || IsResourceLabel(label, resourceLabels))
             {
                 continue;
@@ -386,6 +387,18 @@ internal sealed class OtlpMetricMapper
 
         labels.AddRange(resourceLabels);
         return labels;
+    }
+
+    /// <summary>The label name of an attribute key, sanitised once per request (keys repeat on every point).</summary>
+    private string LabelName(string key)
+    {
+        if (!_labelNames.TryGetValue(key, out var label))
+        {
+            label = PrometheusNaming.LabelName(key);
+            _labelNames.Add(key, label);
+        }
+
+        return label;
     }
 
     private static bool IsResourceLabel(string label, KeyValuePair<string, string>[] resourceLabels)
