@@ -263,6 +263,19 @@ public class MetricMappingTests
         Assert.All(batch.Samples, s => Assert.Equal("acme", s.TenantId));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("...")]
+    [InlineData("счётчик")]
+    public void Map_NameWithoutNameCharacters_PointsRejected(string name)
+    {
+        var (batch, report) = Map(OtlpWire.Metrics(null, OtlpWire.Gauge(name, "s", OtlpWire.Point(1, T1), OtlpWire.Point(2, T2))));
+
+        Assert.Empty(batch.Samples);
+        Assert.Equal(2, report.RejectedItems);
+        Assert.Contains($"metric name '{name}' has no letter or digit", report.ToMessage("data points", 128));
+    }
+
     [Fact]
     public void Map_MetadataOncePerFamily()
     {

@@ -118,9 +118,9 @@ internal sealed class OtlpMetricMapper
     /// <summary>Maps one metric's points; returns the latest timestamp written (ms), or -1 for none.</summary>
     private long MapMetric(Metric metric, string tenantId, KeyValuePair<string, string>[] resourceLabels)
     {
-        if (metric.Name.Length == 0)
+        if (!HasNameCharacter(metric.Name))
         {
-            _report.Reject(PointCount(metric), "a metric has no name");
+            _report.Reject(PointCount(metric), _report.WantsDetail ? $"metric name '{metric.Name}' has no letter or digit to make a Prometheus name of" : null);
             return -1;
         }
 
@@ -499,6 +499,19 @@ internal sealed class OtlpMetricMapper
         }
 
         return true;
+    }
+
+    private static bool HasNameCharacter(string name)
+    {
+        foreach (var c in name)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c == ':')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void RejectUntracked(string name) =>
