@@ -14,6 +14,7 @@ using OpsConsole.Core.Live;
 using OpsConsole.Data;
 using OpsConsole.Ingest;
 using OpsConsole.Ingest.Native;
+using OpsConsole.Ingest.Otlp;
 using OpsConsole.Ingest.Prometheus;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
@@ -57,9 +58,8 @@ public static class OpsConsoleHost
             .AddCheck<IngestPipelineHealthCheck>("ingest-pipeline", tags: ["ready"])
             .AddCheck<ScrapeLoopHealthCheck>("scrape-loop", tags: ["ready"]);
 
-        services.AddOptions<IngestLimits>().Bind(builder.Configuration.GetSection(IngestLimits.SectionName))
-            .Validate(l => l.MaxRequestBytes > 0 && l.MaxAttributesPerItem > 0 && l.MaxLogBodyBytes > 0, "Ingest limits must be positive.")
-            .ValidateOnStart();
+        // OTLP gRPC + HTTP receivers; also binds and validates the Ingest limits every intake path uses.
+        services.AddOtlpIngest(builder.Configuration, o => o.TenantClaimType = OpsClaims.Tenant);
         services.AddSingleton(sp => new NativeDecoder(sp.GetRequiredService<IOptions<IngestLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
@@ -90,7 +90,7 @@ public static class OpsConsoleHost
             services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService("opsconsole", serviceVersion: typeof(OpsConsoleHost).Assembly.GetName().Version?.ToString()))
                 .WithTracing(t => t
-                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/_blazor") && !c.Request.Path.StartsWithSegments("/metrics"))
+                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !IsNoise(c.Request.Path))
                     .AddOtlpExporter(o => o.Endpoint = endpoint));
         }
 
@@ -99,6 +99,11 @@ public static class OpsConsoleHost
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true); // we send DENY ourselves
         return builder;
     }
+
+    /// <summary>Requests the console does not trace: its own OTLP intake (exporting to itself would loop), scrapes, circuits.</summary>
+    private static bool IsNoise(PathString path) =>
+        path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/v1")
+        || path.StartsWithSegments("/opentelemetry.proto.collector") || path.StartsWithSegments("/health");
 
     /// <summary>Migrates the database and creates the accounts this environment needs, before serving anything.</summary>
     public static async Task PrepareOpsConsoleAsync(this WebApplication app)
@@ -163,6 +168,10 @@ public static class OpsConsoleHost
 
         app.MapAdminApi();
         app.MapTelemetryIntake();
+        // OTLP: anonymous unless Ingest:RequireApiKey (the Production default), then ingest keys (and admins) only.
+        var otlpPolicy = app.Services.GetRequiredService<IOptions<IngestLimits>>().Value.RequireApiKey ? Policies.Ingest : null;
+        app.MapOtlpHttp(otlpPolicy);
+        app.MapOtlpGrpc(otlpPolicy);
         app.MapServiceDiscovery();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
