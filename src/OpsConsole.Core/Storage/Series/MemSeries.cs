@@ -52,7 +52,8 @@ internal sealed class MemSeries(int id, string tenantId, LabelSet labels, long o
     /// and, through <paramref name="sealedChunk"/>, a chunk that was just sealed.</summary>
     public long Append(long t, double value, out XorChunk? sealedChunk)
     {
-        long delta = _head.Append(t, value);
+        long before = _head.BufferBytes;
+        _head.Append(t, value);
         LastT = t;
         LastValueBits = BitConverter.DoubleToUInt64Bits(value);
         SampleCount++;
@@ -61,11 +62,11 @@ internal sealed class MemSeries(int id, string tenantId, LabelSet labels, long o
         {
             var chunk = _head.Seal();
             AddSealed(chunk);
-            delta += chunk.EstimatedBytes;
             sealedChunk = chunk;
+            return _head.BufferBytes - before + chunk.EstimatedBytes;
         }
 
-        return delta;
+        return _head.BufferBytes - before;
     }
 
     /// <summary>Drops the oldest sealed chunk. Returns it.</summary>

@@ -27,10 +27,10 @@ internal struct XorEncoder
     /// <summary>Bytes the buffer holds (its capacity, since it is reused from chunk to chunk).</summary>
     public readonly int BufferBytes => _buffer is null ? 0 : _buffer.Length + 24;
 
-    /// <summary>Appends a sample. Returns the bytes newly allocated for the buffer (for memory accounting).</summary>
-    public int Append(long t, double value)
+    /// <summary>Appends a sample.</summary>
+    public void Append(long t, double value)
     {
-        var grown = EnsureCapacity(_bits + 160);
+        EnsureCapacity(_bits + 160);
         var bits = BitConverter.DoubleToUInt64Bits(value);
         switch (Count)
         {
@@ -56,14 +56,21 @@ internal struct XorEncoder
         _t = t;
         _v = bits;
         Count++;
-        return grown;
     }
 
-    /// <summary>Closes the chunk: returns an exact-size copy and resets, keeping the buffer for the next chunk.</summary>
+    /// <summary>
+    /// Closes the chunk and starts a new one. The buffer itself becomes the chunk when it has little slack (else an
+    /// exact copy does), and the next chunk gets a buffer about the size of this one, so neither a sealed chunk nor
+    /// the head holds much unused space.
+    /// </summary>
     public XorChunk Seal()
     {
-        var chunk = Snapshot();
-        Array.Clear(_buffer!, 0, (_bits + 7) >> 3);
+        var used = (_bits + 7) >> 3;
+        var nextCapacity = Math.Max(InitialBufferBytes, used + (used >> 3) + 24);
+        var chunk = _buffer!.Length - used <= (used >> 3) + 8
+            ? new XorChunk(_buffer, Count, MinT, _t)
+            : Snapshot();
+        _buffer = new byte[nextCapacity];
         _bits = 0;
         Count = 0;
         _tDelta = 0;
@@ -82,20 +89,19 @@ internal struct XorEncoder
         Count = 0;
     }
 
-    private int EnsureCapacity(int bits)
+    private void EnsureCapacity(int bits)
     {
         var needed = (bits + 7) >> 3;
         if (_buffer is not null && _buffer.Length >= needed)
         {
-            return 0;
+            return;
         }
 
         var old = _buffer?.Length ?? 0;
-        var capacity = Math.Max(InitialBufferBytes, Math.Max(needed, old * 2));
+        var capacity = Math.Max(InitialBufferBytes, Math.Max(needed, old + (old >> 1)));
         var next = new byte[capacity];
         _buffer?.AsSpan().CopyTo(next);
         _buffer = next;
-        return capacity - old + (old == 0 ? 24 : 0);
     }
 
     private void WriteDeltaOfDelta(long dod)

@@ -4,7 +4,7 @@ namespace OpsConsole.Core.Storage.Traces;
 
 /// <summary>
 /// The hot trace store: spans grouped into traces per (tenant, trace id) — late spans join their trace, a re-sent
-/// span (same id) is kept once — and indexed by tenant, service, (service, operation) and trace start time.
+/// span (same id) is kept once — and indexed by tenant, service, (service, operation), error status and trace start time.
 /// <para>
 /// <b>Tenants.</b> A trace belongs to the tenant its spans were accepted for; spans of one trace id accepted for two
 /// tenants form two traces, so a tenant-restricted read can never see another tenant's spans.
@@ -29,6 +29,7 @@ public sealed class SpanStore
     private readonly Dictionary<string, HashSet<TraceEntry>> _byTenant = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<TraceEntry>> _byService = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, string Operation), HashSet<TraceEntry>> _byOperation = [];
+    private readonly HashSet<TraceEntry> _withErrors = [];
     private long _spans;
     private long _bytes;
     private long _evicted;
@@ -240,6 +241,11 @@ public sealed class SpanStore
         }
 
         entry.Add(span);
+        if (span.StatusCode == SpanStatusCode.Error)
+        {
+            _withErrors.Add(entry);
+        }
+
         var service = span.ServiceName;
         IndexOf(_byService, service).Add(entry);
         if (!_byOperation.TryGetValue((service, span.Name), out var operations))
@@ -286,6 +292,11 @@ public sealed class SpanStore
         {
             var set = _byTenant.GetValueOrDefault(query.TenantId);
             Consider(set ?? [], set?.Count ?? 0);
+        }
+
+        if (query.ErrorsOnly)
+        {
+            Consider(_withErrors, _withErrors.Count);
         }
 
         if (query.Service is not null && query.Operation is not null)
@@ -431,6 +442,7 @@ public sealed class SpanStore
         _byStart.Remove(entry);
         _traces.Remove((entry.TenantId, entry.TraceId));
         RemoveFrom(_byTenant, entry.TenantId, entry);
+        _withErrors.Remove(entry);
         foreach (var (service, operation) in entry.Operations())
         {
             RemoveFrom(_byService, service, entry);
