@@ -40,24 +40,6 @@ internal static class TelemetrySize
         return size;
     }
 
-    public static int Of(Span span)
-    {
-        var size = ObjectHeader + 128 + Of(span.Name) + Of(span.StatusMessage) + Of(span.TraceState) + Of(span.Attributes);
-        for (var i = 0; i < span.Events.Count; i++)
-        {
-            var e = span.Events[i];
-            size += ObjectHeader + 40 + Of(e.Name) + Of(e.Attributes) + 8;
-        }
-
-        for (var i = 0; i < span.Links.Count; i++)
-        {
-            var l = span.Links[i];
-            size += ObjectHeader + 48 + Of(l.TraceState) + Of(l.Attributes) + 8;
-        }
-
-        return size;
-    }
-
     public static int Of(LogRecord record) =>
         ObjectHeader + 112 + Of(record.SeverityText) + Of(record.Body) + Of(record.Attributes);
 

@@ -73,6 +73,40 @@ public sealed class SpanStoreTests
     }
 
     [Fact]
+    public void GetTrace_StoredSpan_ReadsBackWithEveryFieldAndAttributeAsSent()
+    {
+        // Arrange: fresh string instances, as a decoder makes them, and every attribute kind.
+        var store = NewStore();
+        Domain.Telemetry.Attribute[] attributes =
+        [
+            new(new string("http.method".AsSpan()), AttributeValue.Of(new string("POST".AsSpan()))),
+            new("http.status_code", AttributeValue.Of(503L)),
+            new("sampled", AttributeValue.Of(true)),
+            new("ratio", AttributeValue.Of(0.25)),
+            new("payload", AttributeValue.Of([1, 2, 3])),
+            new("tags", AttributeValue.Of([AttributeValue.Of("a"), AttributeValue.Of(2L)])),
+            new("long.text", AttributeValue.Of(new string('x', 500))),
+        ];
+        var sent = Span("acme", Trace(3), 9, "rag-service", "rag.query", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(12), parent: 4, error: true, attributes) with
+        {
+            Kind = SpanKind.Server,
+            StatusMessage = "upstream timeout",
+            TraceState = "vendor=1",
+            Events = [new SpanEvent("exception", Nanos(TimeSpan.FromSeconds(1.005)), [Attr("exception.type", "TimeoutException")])],
+            Links = [new SpanLink(Trace(4), new SpanId(1), null, [])],
+        };
+
+        // Act
+        store.Add([sent, Span("acme", Trace(5), 1, "rag-service", "rag.query", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(1), attributes: attributes)]);
+        var read = Assert.Single(store.GetTrace("acme", Trace(3)));
+
+        // Assert
+        Assert.Equal(sent with { Attributes = [] }, read with { Attributes = [] });
+        Assert.Equal(sent.Attributes, read.Attributes);
+        Assert.Equal(sent.Attributes.Select(a => a.Value.Kind), read.Attributes.Select(a => a.Value.Kind));
+    }
+
+    [Fact]
     public void Add_SameSpanSentTwice_StoredOnce()
     {
         // Arrange

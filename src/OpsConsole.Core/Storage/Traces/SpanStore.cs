@@ -4,7 +4,7 @@ namespace OpsConsole.Core.Storage.Traces;
 
 /// <summary>
 /// The hot trace store: spans grouped into traces per (tenant, trace id) — late spans join their trace, a re-sent
-/// span (same id) is kept once — and indexed by tenant, service, (service, operation), error status and trace start time.
+/// span (same id) is kept once; strings that repeat across spans are shared — and indexed by tenant, service, (service, operation), error status and trace start time.
 /// <para>
 /// <b>Tenants.</b> A trace belongs to the tenant its spans were accepted for; spans of one trace id accepted for two
 /// tenants form two traces, so a tenant-restricted read can never see another tenant's spans.
@@ -30,6 +30,7 @@ public sealed class SpanStore
     private readonly Dictionary<string, HashSet<TraceEntry>> _byService = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, string Operation), HashSet<TraceEntry>> _byOperation = [];
     private readonly HashSet<TraceEntry> _withErrors = [];
+    private readonly SpanCompactor _compactor = new();
     private long _spans;
     private long _bytes;
     private long _evicted;
@@ -240,6 +241,9 @@ public sealed class SpanStore
             _byStart.Add(entry);
         }
 
+        var poolBefore = _compactor.PoolBytes;
+        (span, var bytes) = _compactor.Compact(span);
+        _bytes += _compactor.PoolBytes - poolBefore;
         entry.Add(span);
         if (span.StatusCode == SpanStatusCode.Error)
         {
@@ -255,7 +259,7 @@ public sealed class SpanStore
         }
 
         operations.Add(entry);
-        var bytes = TelemetrySize.Of(span) + SpanIndexBytes;
+        bytes += SpanIndexBytes;
         entry.EstimatedBytes += bytes;
         _bytes += bytes;
         _spans++;
