@@ -41,6 +41,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<IDurableTelemetryWriter>(sp => sp.GetRequiredService<TelemetryWriter>());
         services.AddSingleton<TelemetryReader>();
+        services.AddSingleton<TelemetryRetention>();
         return services;
     }
 

@@ -1,7 +1,7 @@
 namespace OpsConsole.Core.Storage;
 
 /// <summary>Conversions between OTLP's nanoseconds since the Unix epoch and <see cref="DateTimeOffset"/>.</summary>
-internal static class UnixTime
+public static class UnixTime
 {
     private const long NanosPerTick = 100;
 

@@ -85,4 +85,27 @@ public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
             .ToListAsync(ct);
         return [.. rows.Select(h => new HealthCheckResult(h.TenantId, h.Service, h.Check, (HealthStatus)h.Status, h.Message, h.DurationMs, h.TimestampMs))];
     }
+
+    /// <summary>All samples in [from, to] (milliseconds) with their series' labels, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<SeriesSample>> GetAllSamplesAsync(long fromMs, long toMs, int limit, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.Samples.AsNoTracking()
+            .Where(s => s.TimestampMs >= fromMs && s.TimestampMs <= toMs)
+            .OrderBy(s => s.TimestampMs).Take(limit)
+            .ToListAsync(ct);
+        var keys = rows.Select(r => r.Fingerprint).Distinct().ToList();
+        var series = await db.Series.AsNoTracking().Where(s => keys.Contains(s.Fingerprint)).ToListAsync(ct);
+        var labels = series.ToDictionary(s => (s.TenantId, s.Fingerprint), s => TelemetryRows.ReadLabels(s.Labels));
+        var result = new List<SeriesSample>(rows.Count);
+        foreach (var r in rows)
+        {
+            if (labels.TryGetValue((r.TenantId, r.Fingerprint), out var l))
+            {
+                result.Add(new SeriesSample(r.TenantId, l, r.TimestampMs, Entities.SampleRow.Decode(r.Value, r.NaNKind)));
+            }
+        }
+
+        return result;
+    }
 }

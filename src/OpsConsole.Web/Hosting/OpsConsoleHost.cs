@@ -11,6 +11,7 @@ using OpenTelemetry.Trace;
 using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
+using OpsConsole.Core.Storage;
 using OpsConsole.Data;
 using OpsConsole.Ingest;
 using OpsConsole.Ingest.Native;
@@ -61,6 +62,14 @@ public static class OpsConsoleHost
         // OTLP gRPC + HTTP receivers; also binds and validates the Ingest limits every intake path uses.
         services.AddOtlpIngest(builder.Configuration, o => o.TenantClaimType = OpsClaims.Tenant);
         services.AddSingleton(sp => new NativeDecoder(sp.GetRequiredService<IOptions<IngestLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))
+            .Validate(o => o.Traces > TimeSpan.Zero && o.Logs > TimeSpan.Zero && o.Metrics > TimeSpan.Zero, "Retention:Traces, Retention:Logs and Retention:Metrics must be positive.")
+            .Validate(o => o.TracesMemoryMB > 0 && o.LogsMemoryMB > 0 && o.MetricsMemoryMB > 0, "Retention memory budgets must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new TelemetryStores(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.ToHotStoreOptions(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICommittedTelemetryObserver, HotStoreFeeder>();
+        services.AddSingleton<HotWindowLoader>();
+        services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
         services.AddSingleton(sp => new IngestPipeline(
@@ -110,6 +119,7 @@ public static class OpsConsoleHost
     {
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
+        await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
         if (app.Environment.IsDevelopment())
         {
             await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);
@@ -173,6 +183,7 @@ public static class OpsConsoleHost
         app.MapOtlpHttp(otlpPolicy);
         app.MapOtlpGrpc(otlpPolicy);
         app.MapServiceDiscovery();
+        app.MapTelemetryQueries();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -110,3 +110,9 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
         }
     }
 }
+
+/// <summary>The console on the real clock, for tests of "recent" data (default time ranges, lookbacks).</summary>
+public sealed class RealClockConsoleFactory : OpsConsoleFactory
+{
+    protected override bool UseFakeClock => false;
+}
