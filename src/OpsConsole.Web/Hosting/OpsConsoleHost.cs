@@ -83,6 +83,7 @@ public static class OpsConsoleHost
             sp.GetRequiredService<ScrapeTargetRegistry>(), sp.GetRequiredService<ITelemetrySink>(), ScrapeLoop.CreateHttpClient(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ScrapeWorker>();
 
+        services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<SelfMonitor>();
@@ -184,6 +185,7 @@ public static class OpsConsoleHost
         app.MapOtlpGrpc(otlpPolicy);
         app.MapServiceDiscovery();
         app.MapTelemetryQueries();
+        app.MapDashboardOverview();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
