@@ -95,10 +95,7 @@ public sealed partial class DemoWorkload : IHostedService, IAsyncDisposable
         }
 
         LogStarted(_logger, Options.Rate, Options.OtlpEndpoint?.ToString() ?? "(none)", Options.OtlpProtocol);
-        foreach (var target in ScrapeTargets)
-        {
-            LogScrapeTarget(_logger, target.Job, target.Url);
-        }
+        LogScrapeTargets(_logger, string.Join(", ", ScrapeTargets.Select(t => $"{t.Job}={t.Url}")));
 
         _stopping = new CancellationTokenSource();
         _loop = RunAsync(_stopping.Token);
@@ -217,8 +214,8 @@ public sealed partial class DemoWorkload : IHostedService, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo workload started: {Rate} requests/s at peak, OTLP to {Endpoint} ({Protocol})")]
     private static partial void LogStarted(ILogger logger, double rate, string endpoint, OtlpProtocol protocol);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scrape target: job={Job} url={Url}")]
-    private static partial void LogScrapeTarget(ILogger logger, string job, Uri url);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo scrape targets (job=url): {Targets}")]
+    private static partial void LogScrapeTargets(ILogger logger, string targets);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo workload stopped")]
     private static partial void LogStopped(ILogger logger);

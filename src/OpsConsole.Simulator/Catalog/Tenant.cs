@@ -8,10 +8,10 @@ internal sealed record Tenant(string Id, string Plan, double TrafficShare, int U
     /// <summary>One large, two medium, two small; hooli is on the free plan with a quota it sometimes hits.</summary>
     public static readonly IReadOnlyList<Tenant> All =
     [
-        new("acme", "enterprise", 0.46, 2400, 0.0040),
-        new("globex", "business", 0.20, 900, 0.0030),
-        new("initech", "business", 0.17, 700, 0.0030),
-        new("umbrella", "standard", 0.10, 260, 0.0020),
+        new("acme", "enterprise", 0.46, 2400, 0.020),
+        new("globex", "business", 0.20, 900, 0.015),
+        new("initech", "business", 0.17, 700, 0.015),
+        new("umbrella", "standard", 0.10, 260, 0.010),
         new("hooli", "free", 0.07, 140, 0),
     ];
 

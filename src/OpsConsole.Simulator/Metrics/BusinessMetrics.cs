@@ -1,3 +1,4 @@
+using OpsConsole.Simulator.Catalog;
 using Prometheus;
 
 namespace OpsConsole.Simulator.Metrics;
@@ -17,6 +18,23 @@ internal sealed class BusinessMetrics(MetricFactory factory)
 
     private readonly Counter _revenue = factory.CreateCounter(
         "revenue_dollars_total", "Billed usage in US dollars (simulated billing).", new CounterConfiguration { LabelNames = ["tenant_id"] });
+
+    /// <summary>Creates the sign-up and per-tenant series at zero.</summary>
+    public BusinessMetrics Prepared()
+    {
+        foreach (var method in KnownLabels.RegistrationMethods)
+        {
+            _registered.WithLabels(method);
+        }
+
+        foreach (var tenant in Tenant.All)
+        {
+            _apiRequests.WithLabels(tenant.Id);
+            _revenue.WithLabels(tenant.Id);
+        }
+
+        return this;
+    }
 
     public void ApiCall(string tenantId, double dollars)
     {

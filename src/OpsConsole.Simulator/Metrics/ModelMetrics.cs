@@ -1,3 +1,4 @@
+using OpsConsole.Simulator.Catalog;
 using Prometheus;
 
 namespace OpsConsole.Simulator.Metrics;
@@ -41,6 +42,21 @@ internal sealed class ModelMetrics(MetricFactory factory)
         new CounterConfiguration { LabelNames = ["tenant_id", "algorithm"] });
 
     private readonly Dictionary<string, (string Model, string Version)> _deployments = [];
+
+    /// <summary>Creates the training series of every tenant at zero.</summary>
+    public ModelMetrics Prepared()
+    {
+        foreach (var tenant in Tenant.All)
+        {
+            _trainingCompleted.WithLabels(tenant.Id);
+            foreach (var reason in KnownLabels.TrainingFailureReasons)
+            {
+                _trainingFailures.WithLabels(tenant.Id, reason);
+            }
+        }
+
+        return this;
+    }
 
     public void Quality(string tenantId, string version, ModelQuality quality)
     {

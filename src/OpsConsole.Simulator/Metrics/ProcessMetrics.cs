@@ -18,7 +18,7 @@ internal sealed class ProcessMetrics(MetricFactory factory)
     public void Used(double cpuSeconds, double residentBytes)
     {
         _cpuSeconds.Inc(Math.Max(0, cpuSeconds));
-        _residentMemory.Set(residentBytes);
+        _residentMemory.Set(Math.Round(residentBytes));
     }
 
     public void Disk(string path, double ratio) => _diskUsage.WithLabels(path).Set(Math.Clamp(ratio, 0, 1));

@@ -28,7 +28,7 @@ internal abstract class ServiceMetrics
 internal sealed class GatewayMetrics : ServiceMetrics
 {
     public GatewayMetrics(string service)
-        : base(service) => Business = new BusinessMetrics(Factory);
+        : base(service) => Business = new BusinessMetrics(Factory).Prepared();
 
     public BusinessMetrics Business { get; }
 }
@@ -49,13 +49,11 @@ internal sealed class AgentApiMetrics : ServiceMetrics
 
 internal sealed class RagServiceMetrics : ServiceMetrics
 {
-    public const double LlmMonthlyBudgetDollars = 6000;
-
-    public RagServiceMetrics(string service)
+    public RagServiceMetrics(string service, double llmMonthlyBudgetDollars)
         : base(service)
     {
         Rag = new RagMetrics(Factory);
-        Llm = new LlmMetrics(Factory, LlmMonthlyBudgetDollars);
+        Llm = new LlmMetrics(Factory, llmMonthlyBudgetDollars);
         Cache = new CacheMetrics(Factory);
         Database = new DatabaseMetrics(Factory);
     }
@@ -74,7 +72,7 @@ internal sealed class UploadPipelineMetrics : ServiceMetrics
     public UploadPipelineMetrics(string service)
         : base(service)
     {
-        Upload = new UploadMetrics(Factory);
+        Upload = new UploadMetrics(Factory).Prepared();
         Database = new DatabaseMetrics(Factory);
     }
 
@@ -88,7 +86,7 @@ internal sealed class MlEngineMetrics : ServiceMetrics
     public MlEngineMetrics(string service)
         : base(service)
     {
-        Model = new ModelMetrics(Factory);
+        Model = new ModelMetrics(Factory).Prepared();
         Cache = new CacheMetrics(Factory);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsConsole.Simulator.Catalog;
 using Prometheus;
 
 namespace OpsConsole.Simulator.Metrics;
@@ -29,6 +30,17 @@ internal sealed class UploadMetrics(MetricFactory factory)
 
     private readonly Counter _errors = factory.CreateCounter(
         "upload_errors_total", "Upload and processing errors by type and stage.", new CounterConfiguration { LabelNames = ["error_type", "stage"] });
+
+    /// <summary>Creates the error series at zero.</summary>
+    public UploadMetrics Prepared()
+    {
+        foreach (var (errorType, stage) in KnownLabels.UploadErrors)
+        {
+            _errors.WithLabels(errorType, stage);
+        }
+
+        return this;
+    }
 
     public void Request(string method, string endpoint, int status, TimeSpan duration)
     {

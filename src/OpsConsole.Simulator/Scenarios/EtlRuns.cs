@@ -11,9 +11,9 @@ internal sealed class EtlRuns(DemoSaas saas)
 {
     private static readonly EtlJob[] Jobs =
     [
-        new("events_to_warehouse", "kafka", TimeSpan.FromSeconds(60), IncidentsTopic: true),
-        new("document_stats", "postgres", TimeSpan.FromMinutes(2), IncidentsTopic: false),
-        new("billing_rollup", "postgres", TimeSpan.FromMinutes(5), IncidentsTopic: false),
+        new(KnownLabels.EtlJobs[0], "kafka", TimeSpan.FromSeconds(60), ReadsUserEvents: true),
+        new(KnownLabels.EtlJobs[1], "postgres", TimeSpan.FromMinutes(2), ReadsUserEvents: false),
+        new(KnownLabels.EtlJobs[2], "postgres", TimeSpan.FromMinutes(5), ReadsUserEvents: false),
     ];
 
     private readonly Dictionary<string, DateTimeOffset> _nextRun = [];
@@ -46,7 +46,7 @@ internal sealed class EtlRuns(DemoSaas saas)
         var chance = saas.Chance;
         var pipeline = saas.Services.DataPipeline;
         var metrics = pipeline.Metrics;
-        var lagging = job.IncidentsTopic && saas.Conditions.IsKafkaLagging;
+        var lagging = job.ReadsUserEvents && saas.Conditions.IsKafkaLagging;
         var run = SpanDraft.Root(pipeline, "etl.run", ActivityKind.Internal)
             .Tag("etl.job_name", job.Name)
             .Tag("etl.source", job.Source)
@@ -120,5 +120,5 @@ internal sealed class EtlRuns(DemoSaas saas)
         TraceEmitter.Emit(run, end);
     }
 
-    private sealed record EtlJob(string Name, string Source, TimeSpan Every, bool IncidentsTopic);
+    private sealed record EtlJob(string Name, string Source, TimeSpan Every, bool ReadsUserEvents);
 }

@@ -48,7 +48,7 @@ internal sealed class TrainingJobs(DemoSaas saas)
             return;
         }
 
-        var reason = saas.Chance.Happens(0.06) ? saas.Chance.Pick<string>(["oom", "data_validation", "timeout"]) : null;
+        var reason = saas.Chance.Happens(0.06) ? saas.Chance.Pick(KnownLabels.TrainingFailureReasons) : null;
         var train = SpanDraft.Root(ml, "model.train", ActivityKind.Internal)
             .Tag("tenant.id", tenant.Id)
             .Tag("model.name", ModelDeployments.ModelName)

@@ -18,7 +18,9 @@ internal sealed class SaasServices : IAsyncDisposable
 
         Gateway = Create(ServiceNames.ApiGateway, "3.14.2", n => new GatewayMetrics(n));
         AgentApi = Create(ServiceNames.AgentApi, "2.7.0", n => new AgentApiMetrics(n));
-        Rag = Create(ServiceNames.RagService, "1.23.4", n => new RagServiceMetrics(n));
+        // The budget a finance team would set for this traffic: a little above what a month of it costs.
+        var llmBudget = Math.Max(1_000, Math.Round(options.Rate * 4) * 1_000);
+        Rag = Create(ServiceNames.RagService, "1.23.4", n => new RagServiceMetrics(n, llmBudget));
         Upload = Create(ServiceNames.UploadPipeline, "1.9.1", n => new UploadPipelineMetrics(n));
         MlEngine = Create(ServiceNames.MlEngine, "4.2.0", n => new MlEngineMetrics(n));
         DataPipeline = Create(ServiceNames.DataPipeline, "0.18.3", n => new DataPipelineMetrics(n));

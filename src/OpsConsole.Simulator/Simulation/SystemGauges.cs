@@ -45,7 +45,7 @@ internal sealed class SystemGauges(DemoSaas saas)
                 profile.ResidentBytes * (1 + drift + (0.1 * load)));
             foreach (var path in profile.Disks)
             {
-                metrics.Process.Disk(path, (path == "/" ? 0.41 : path == "/data" ? 0.63 : 0.52) + _diskGrowth);
+                metrics.Process.Disk(path, Math.Round((path == "/" ? 0.41 : path == "/data" ? 0.63 : 0.52) + _diskGrowth, 5));
             }
         }
 
