@@ -24,6 +24,23 @@ public sealed class TrafficTests
     }
 
     [Fact]
+    public async Task ActiveUsers_OverADay_GrowWithTrafficAndStartAgainAtMidnight()
+    {
+        await using var run = await DemoRun.StartAsync(at: new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero), configure: o => o with { Rate = 2 });
+        var daily = new List<double>();
+
+        for (var hour = 0; hour < 25; hour++)
+        {
+            run.Run(TimeSpan.FromMinutes(hour == 0 ? 1 : 60));
+            daily.Add((await run.ScrapeAsync(ServiceNames.ApiGateway)).Sum("users_active_daily"));
+        }
+
+        Assert.True(daily.Take(24).Zip(daily.Skip(1).Take(23)).All(p => p.Second >= p.First), $"daily actives rise all day: {string.Join(", ", daily)}");
+        Assert.True(daily[14] - daily[8] > daily[6] - daily[0], "most users arrive in the busy hours");
+        Assert.True(daily[24] < daily[23] / 3, "a new day starts from few users");
+    }
+
+    [Fact]
     public async Task Traffic_PeakVersusTrough_GatewayServesAboutSixTimesMoreAtThePeak()
     {
         var peak = await GatewayRateAsync(DemoRun.Peak);

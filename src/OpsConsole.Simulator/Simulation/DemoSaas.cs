@@ -80,6 +80,9 @@ internal sealed class DemoSaas : IAsyncDisposable
 
     public Recommendations Recommendations { get; }
 
+    /// <summary>Whether traffic follows the day.</summary>
+    public bool Diurnal => _options.Diurnal;
+
     /// <summary>The end of the step being simulated.</summary>
     public DateTimeOffset Now { get; private set; }
 

@@ -1,5 +1,7 @@
 using OpsConsole.Simulator.Catalog;
 
+using OpsConsole.Simulator.Traffic;
+
 namespace OpsConsole.Simulator.Simulation;
 
 /// <summary>
@@ -64,8 +66,9 @@ internal sealed class SystemGauges(DemoSaas saas)
             var business = services.Gateway.Metrics.Business;
             var users = Tenant.All.Sum(t => t.Users);
             _monthlyBase += 0.0005;
-            var dayProgress = now.UtcDateTime.TimeOfDay.TotalHours / 24;
-            business.ActiveUsers(users * (0.25 + (0.35 * Math.Min(1, dayProgress * 1.6)) * (0.7 + (0.3 * load))), _monthlyBase);
+            // Distinct users so far today: grows with the day's traffic and starts again at midnight UTC.
+            var dayShare = saas.Diurnal ? DiurnalCurve.ShareOfDaySoFar(now) : now.UtcDateTime.TimeOfDay.TotalHours / 24;
+            business.ActiveUsers(users * (0.06 + (0.52 * dayShare)), _monthlyBase);
             var target = 4.4 - (12 * saas.Recent.ErrorRatio) - (1.5 * saas.Recent.SlowRatio);
             _satisfaction += ((target - _satisfaction) * 0.02) + (chance.Normal() * 0.005);
             business.Satisfaction(Math.Round(_satisfaction, 3));

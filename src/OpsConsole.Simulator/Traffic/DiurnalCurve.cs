@@ -16,4 +16,13 @@ internal static class DiurnalCurve
         var phase = 2 * Math.PI * (hour - PeakHourUtc) / 24;
         return TroughFraction + ((1 - TroughFraction) * (1 + Math.Cos(phase)) / 2);
     }
+
+    /// <summary>The share of the UTC day's traffic that has already happened at <paramref name="at"/> (0 at midnight, 1 at the next).</summary>
+    public static double ShareOfDaySoFar(DateTimeOffset at)
+    {
+        var hours = at.UtcDateTime.TimeOfDay.TotalHours;
+        const double Wave = (1 - TroughFraction) / 2;
+        static double Integral(double h) => ((TroughFraction + Wave) * h) + (Wave * 24 / (2 * Math.PI) * Math.Sin(2 * Math.PI * (h - PeakHourUtc) / 24));
+        return (Integral(hours) - Integral(0)) / (Integral(24) - Integral(0));
+    }
 }
