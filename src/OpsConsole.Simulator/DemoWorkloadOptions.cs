@@ -1,5 +1,6 @@
+using System.Diagnostics;
+using OpenTelemetry;
 using OpenTelemetry.Logs;
-using OpenTelemetry.Trace;
 
 namespace OpsConsole.Simulator;
 
@@ -52,11 +53,11 @@ public sealed record DemoWorkloadOptions
     /// <summary>The step of the simulation clock.</summary>
     internal TimeSpan Step { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Test seam: more processors or exporters on each service's tracer provider.</summary>
-    internal Action<string, TracerProviderBuilder>? ConfigureTracing { get; init; }
+    /// <summary>Test seam: one more span processor for each exporting provider (service name → processor).</summary>
+    internal Func<string, BaseProcessor<Activity>>? SpanProcessor { get; init; }
 
-    /// <summary>Test seam: more processors on each service's logger.</summary>
-    internal Action<string, OpenTelemetryLoggerOptions>? ConfigureLogging { get; init; }
+    /// <summary>Test seam: one more log processor for each exporting provider (service name → processor).</summary>
+    internal Func<string, BaseProcessor<LogRecord>>? LogProcessor { get; init; }
 
     /// <summary>Every problem with these options, one message each (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -27,6 +27,7 @@ public sealed class LogTests
         Assert.Matches(@"^(POST|GET) /v1/\w+ 20[01] \d+ms$", log.Body);
         Assert.Equal(ServiceNames.ApiGateway, log.Resource["service.name"]);
         Assert.Equal(true, log.Resource["opsconsole.demo"]);
+        Assert.Equal(span.Tag("tenant.id"), log.Resource["tenant.id"]);
         Assert.InRange(log.Timestamp, span.Activity.StartTimeUtc, span.Activity.StartTimeUtc + span.Activity.Duration);
     }
 

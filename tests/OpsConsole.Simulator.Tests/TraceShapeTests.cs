@@ -123,6 +123,24 @@ public sealed class TraceShapeTests
     }
 
     [Fact]
+    public async Task Spans_OfATenantsRequest_AllCarryThatTenantInTheirResource()
+    {
+        await using var run = await DemoRun.StartAsync(capture: true);
+        run.Run(TimeSpan.FromMinutes(2));
+        var traces = new Traces(run.Telemetry!.Spans);
+
+        var requests = traces.Roots.Where(r => r.Service == ServiceNames.ApiGateway).ToList();
+        var etl = traces.Roots.Where(r => r.Activity.DisplayName == "etl.run").ToList();
+
+        Assert.NotEmpty(requests);
+        Assert.All(requests, root => Assert.All(traces.Trace(root.Activity.TraceId),
+            span => Assert.Equal(root.Tag("tenant.id"), span.Resource.GetValueOrDefault("tenant.id"))));
+        Assert.Equal(Tenant.All.Select(t => t.Id).Order(), requests.Select(r => (string)r.Resource["tenant.id"]).Distinct().Order());
+        Assert.NotEmpty(etl);
+        Assert.All(etl, root => Assert.All(traces.Trace(root.Activity.TraceId), span => Assert.False(span.Resource.ContainsKey("tenant.id"))));
+    }
+
+    [Fact]
     public async Task Spans_AllRequests_EndBeforeTheClockAndStartAfterTheRunBegan()
     {
         await using var run = await DemoRun.StartAsync(capture: true);

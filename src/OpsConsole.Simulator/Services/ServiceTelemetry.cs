@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -10,77 +11,92 @@ using OpsConsole.Simulator.Tracing;
 namespace OpsConsole.Simulator.Services;
 
 /// <summary>
-/// One simulated service's OpenTelemetry SDK: its own resource (service.name, service.version,
-/// deployment.environment=demo, opsconsole.demo=true), its own tracer and logger providers, each exporting over OTLP.
+/// One simulated service's OpenTelemetry SDK. Its resource says service.name, service.version,
+/// deployment.environment=demo and opsconsole.demo=true and, as TELEMETRY.md asks, <c>tenant.id</c> when the
+/// telemetry belongs to one tenant's request. An SDK provider has one resource, so the service has one exporting
+/// tracer provider and one logger provider per tenant it has served (and one for work of no tenant), created on
+/// first use; a listening provider on the service's ActivitySource hands each finished span to its tenant's.
 /// </summary>
 internal sealed class ServiceTelemetry : IDisposable
 {
-    private const int ExportDelayMilliseconds = 2000;
+    private const int ExportDelayMilliseconds = 5000;
+    private const string TenantProperty = "opsconsole.demo.tenant";
 
-    private readonly TracerProvider _tracerProvider;
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly string _service;
+    private readonly string _version;
+    private readonly string _instanceId;
+    private readonly DemoWorkloadOptions _options;
+    private readonly TracerProvider? _listener;
+    private readonly ConcurrentDictionary<string, TenantTelemetry> _tenants = new();
 
     public ServiceTelemetry(string service, string version, string instanceId, DemoWorkloadOptions options)
     {
+        _service = service;
+        _version = version;
+        _instanceId = instanceId;
+        _options = options;
         Source = new ActivitySource(service, version);
-        var resource = ResourceBuilder.CreateEmpty()
-            .AddService(service, serviceVersion: version, autoGenerateServiceInstanceId: false, serviceInstanceId: instanceId)
-            .AddTelemetrySdk()
-            .AddAttributes([
-                new("deployment.environment", "demo"),
-                new("opsconsole.demo", true),
-            ]);
-
-        var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(service);
-        options.ConfigureTracing?.Invoke(service, tracing);
-        if (options.OtlpEndpoint is { } endpoint)
+        IsExporting = options.OtlpEndpoint is not null || options.SpanProcessor is not null || options.LogProcessor is not null;
+        if (IsExporting)
         {
-            tracing.AddOtlpExporter(o =>
-            {
-                Configure(o, options, endpoint, "v1/traces");
-                o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = ExportDelayMilliseconds;
-            });
+            _listener = Sdk.CreateTracerProviderBuilder()
+                .SetResourceBuilder(Resource(null))
+                .AddSource(service)
+                .AddProcessor(new TenantRouting(this))
+                .Build();
         }
-
-        _tracerProvider = tracing.Build();
-
-        _loggerFactory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddOpenTelemetry(o =>
-            {
-                o.SetResourceBuilder(resource);
-                o.IncludeFormattedMessage = false;
-                o.IncludeScopes = false;
-                o.AddProcessor(new SimulatedLogTime());
-                options.ConfigureLogging?.Invoke(service, o);
-                if (options.OtlpEndpoint is { } endpoint)
-                {
-                    o.AddOtlpExporter((exporter, processor) =>
-                    {
-                        Configure(exporter, options, endpoint, "v1/logs");
-                        processor.BatchExportProcessorOptions.ScheduledDelayMilliseconds = ExportDelayMilliseconds;
-                    });
-                }
-            }));
-        Logger = _loggerFactory.CreateLogger(service);
     }
 
     public ActivitySource Source { get; }
 
-    public ILogger Logger { get; }
+    /// <summary>Whether anything is listening: without an OTLP endpoint (or a test's processor) no span or log is made.</summary>
+    public bool IsExporting { get; }
+
+    /// <summary>Marks the activity as part of <paramref name="tenantId"/>'s request (null: of no tenant).</summary>
+    public static void BelongsTo(Activity activity, string? tenantId) => activity.SetCustomProperty(TenantProperty, tenantId);
+
+    /// <summary>The logger whose records carry the resource of <paramref name="tenantId"/> (null: of no tenant).</summary>
+    public ILogger LoggerFor(string? tenantId) => For(tenantId).Logger;
 
     /// <summary>Exports what is buffered, then stops.</summary>
     public void Dispose()
     {
-        _tracerProvider.ForceFlush(5000);
-        _tracerProvider.Dispose();
-        _loggerFactory.Dispose();
+        _listener?.Dispose();
+        foreach (var tenant in _tenants.Values)
+        {
+            tenant.Dispose();
+        }
+
         Source.Dispose();
     }
 
-    private static void Configure(OtlpExporterOptions exporter, DemoWorkloadOptions options, Uri endpoint, string signalPath)
+    private TenantTelemetry For(string? tenantId) => _tenants.GetOrAdd(tenantId ?? "", id => new TenantTelemetry(this, id.Length == 0 ? null : id));
+
+    private ResourceBuilder Resource(string? tenantId)
     {
-        if (options.OtlpProtocol == OtlpProtocol.HttpProtobuf)
+        var attributes = new List<KeyValuePair<string, object>> { new("deployment.environment", "demo"), new("opsconsole.demo", true) };
+        if (tenantId is not null)
+        {
+            attributes.Add(new("tenant.id", tenantId));
+        }
+
+        return ResourceBuilder.CreateEmpty()
+            .AddService(_service, serviceVersion: _version, autoGenerateServiceInstanceId: false, serviceInstanceId: _instanceId)
+            .AddTelemetrySdk()
+            .AddAttributes(attributes);
+    }
+
+    private OtlpExporterOptions Exporter(string signalPath)
+    {
+        var exporter = new OtlpExporterOptions();
+        Configure(exporter, signalPath);
+        return exporter;
+    }
+
+    private void Configure(OtlpExporterOptions exporter, string signalPath)
+    {
+        var endpoint = _options.OtlpEndpoint!;
+        if (_options.OtlpProtocol == OtlpProtocol.HttpProtobuf)
         {
             exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
             exporter.Endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath);
@@ -91,9 +107,76 @@ internal sealed class ServiceTelemetry : IDisposable
             exporter.Endpoint = endpoint;
         }
 
-        if (!string.IsNullOrEmpty(options.ApiKey))
+        if (!string.IsNullOrEmpty(_options.ApiKey))
         {
-            exporter.Headers = "Authorization=Bearer " + options.ApiKey;
+            exporter.Headers = "Authorization=Bearer " + _options.ApiKey;
+        }
+    }
+
+    /// <summary>Hands each finished span to the exporting provider of its request's tenant.</summary>
+    private sealed class TenantRouting(ServiceTelemetry telemetry) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => telemetry.For(data.GetCustomProperty(TenantProperty) as string).Spans.OnEnd(data);
+    }
+
+    /// <summary>The exporting providers of one resource (the service, for one tenant or for none).</summary>
+    private sealed class TenantTelemetry : IDisposable
+    {
+        private readonly TracerProvider _tracerProvider;
+        private readonly ILoggerFactory _loggerFactory;
+
+        public TenantTelemetry(ServiceTelemetry owner, string? tenantId)
+        {
+            var options = owner._options;
+            var resource = owner.Resource(tenantId);
+            var processors = new List<BaseProcessor<Activity>>();
+            if (options.SpanProcessor is { } extra)
+            {
+                processors.Add(extra(owner._service));
+            }
+
+            if (options.OtlpEndpoint is not null)
+            {
+                processors.Add(new BatchActivityExportProcessor(new OtlpTraceExporter(owner.Exporter("v1/traces")), scheduledDelayMilliseconds: ExportDelayMilliseconds));
+            }
+
+            Spans = new CompositeProcessor<Activity>(processors);
+            _tracerProvider = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddProcessor(Spans).Build();
+
+            _loggerFactory = LoggerFactory.Create(logging => logging
+                .SetMinimumLevel(LogLevel.Information)
+                .AddOpenTelemetry(o =>
+                {
+                    o.SetResourceBuilder(resource);
+                    o.IncludeFormattedMessage = false;
+                    o.IncludeScopes = false;
+                    o.AddProcessor(new SimulatedLogTime());
+                    if (options.LogProcessor is { } extraLogs)
+                    {
+                        o.AddProcessor(extraLogs(owner._service));
+                    }
+
+                    if (options.OtlpEndpoint is not null)
+                    {
+                        o.AddOtlpExporter((exporter, processor) =>
+                        {
+                            owner.Configure(exporter, "v1/logs");
+                            processor.BatchExportProcessorOptions.ScheduledDelayMilliseconds = ExportDelayMilliseconds;
+                        });
+                    }
+                }));
+            Logger = _loggerFactory.CreateLogger(owner._service);
+        }
+
+        public BaseProcessor<Activity> Spans { get; }
+
+        public ILogger Logger { get; }
+
+        public void Dispose()
+        {
+            _tracerProvider.ForceFlush(5000);
+            _tracerProvider.Dispose();
+            _loggerFactory.Dispose();
         }
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace OpsConsole.Simulator.Tests.Support;
 
@@ -38,8 +37,8 @@ internal sealed class CapturedTelemetry
 
     public DemoWorkloadOptions AttachTo(DemoWorkloadOptions options) => options with
     {
-        ConfigureTracing = (service, tracing) => tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanSink(service, this))),
-        ConfigureLogging = (service, logging) => logging.AddProcessor(new SimpleLogRecordExportProcessor(new LogSink(service, this))),
+        SpanProcessor = service => new SimpleActivityExportProcessor(new SpanSink(service, this)),
+        LogProcessor = service => new SimpleLogRecordExportProcessor(new LogSink(service, this)),
     };
 
     public void Clear()
