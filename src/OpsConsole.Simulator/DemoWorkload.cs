@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -136,6 +137,7 @@ public sealed partial class DemoWorkload : IHostedService, IAsyncDisposable
     {
         lock (_gate)
         {
+            using var invariant = new InvariantCultureScope();
             var incident = Saas.StartIncident(kind, target);
             LogIncidentStarted(_logger, incident.Description, incident.EndsAt);
             Watch(Saas.TakeTransitions());
@@ -153,6 +155,7 @@ public sealed partial class DemoWorkload : IHostedService, IAsyncDisposable
                 return;
             }
 
+            using var invariant = new InvariantCultureScope();
             var now = _time.GetUtcNow();
             if (now - _lastStep > MaxCatchUp)
             {
@@ -209,6 +212,20 @@ public sealed partial class DemoWorkload : IHostedService, IAsyncDisposable
             _ = transition.ContinueWith(t => LogEndpointFailed(_logger, t.Exception!.GetBaseException()),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>The services write their log messages as a Python service would, whatever the host's culture.</summary>
+    private readonly struct InvariantCultureScope : IDisposable
+    {
+        private readonly CultureInfo _previous;
+
+        public InvariantCultureScope()
+        {
+            _previous = CultureInfo.CurrentCulture;
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        }
+
+        public void Dispose() => CultureInfo.CurrentCulture = _previous;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo workload started: {Rate} requests/s at peak, OTLP to {Endpoint} ({Protocol})")]

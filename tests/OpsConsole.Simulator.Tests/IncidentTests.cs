@@ -202,6 +202,19 @@ public sealed class IncidentTests
     }
 
     [Fact]
+    public async Task Incident_StartAndEnd_AreLoggedForTheOperatorRunningTheDemo()
+    {
+        var log = new RecordingLogger();
+        await using var run = await DemoRun.StartAsync(logger: log);
+
+        var incident = run.Workload.StartIncident(IncidentKind.KafkaLag);
+        RunPast(run, incident);
+
+        Assert.Contains(log.Lines, l => l.StartsWith("Warning: Demo incident started: Kafka consumer lag on topic user-events", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.StartsWith("Information: Demo incident ended: Kafka consumer lag on topic user-events", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StartIncident_UnknownTarget_IsRefusedWithTheChoices()
     {
         await using var run = await DemoRun.StartAsync();

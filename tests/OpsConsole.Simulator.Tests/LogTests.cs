@@ -43,6 +43,26 @@ public sealed class LogTests
     }
 
     [Fact]
+    public async Task Messages_OnAGermanHost_WriteNumbersAsThePythonServicesWould()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            await using var run = await DemoRun.StartAsync(capture: true);
+            run.Run(TimeSpan.FromSeconds(20));
+
+            var answered = run.Telemetry!.Logs.First(l => l.Body.StartsWith("RAG query answered", StringComparison.Ordinal));
+
+            Assert.Matches(@"quality \d\.\d\d$", answered.Body);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [Fact]
     public async Task ErrorLogs_DuringAnErrorBurst_CarryExceptionTypeMessageAndStack()
     {
         await using var run = await DemoRun.StartAsync(capture: true);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Simulator.Catalog;
 
@@ -28,14 +30,15 @@ internal sealed class DemoRun : IAsyncDisposable
     public CapturedTelemetry? Telemetry { get; }
 
     public static async Task<DemoRun> StartAsync(
-        DateTimeOffset? at = null, bool capture = false, Func<DemoWorkloadOptions, DemoWorkloadOptions>? configure = null)
+        DateTimeOffset? at = null, bool capture = false, Func<DemoWorkloadOptions, DemoWorkloadOptions>? configure = null,
+        ILogger<DemoWorkload>? logger = null)
     {
         var time = new FakeTimeProvider(at ?? Peak);
         var options = new DemoWorkloadOptions { OtlpEndpoint = null, MetricsPortBase = 0, Incidents = false, Seed = 42 };
         var telemetry = capture ? new CapturedTelemetry() : null;
         options = telemetry?.AttachTo(options) ?? options;
         options = configure?.Invoke(options) ?? options;
-        var workload = new DemoWorkload(options, time);
+        var workload = new DemoWorkload(options, time, logger);
         await workload.StartAsync(CancellationToken.None);
         return new DemoRun(workload, time, telemetry);
     }
@@ -107,4 +110,18 @@ internal static class Eventually
             await Task.Delay(50);
         }
     }
+}
+
+/// <summary>Keeps what the workload logs for its operator, as "Level: message" lines.</summary>
+internal sealed class RecordingLogger : ILogger<DemoWorkload>
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
 }
