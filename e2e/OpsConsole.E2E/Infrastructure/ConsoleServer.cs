@@ -72,6 +72,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         // The OTLP listeners take any free port, so a console already running here (4317/4318) does not clash.
         start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = "http://127.0.0.1:0";
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = "http://127.0.0.1:0";
+        start.Environment["Demo__Enabled"] = "false";
         start.Environment["Storage__Provider"] = "Sqlite";
         start.Environment["Storage__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "e2e.db")}";
         start.Environment["DOTNET_NOLOGO"] = "1";

@@ -17,6 +17,7 @@ using OpsConsole.Ingest;
 using OpsConsole.Ingest.Native;
 using OpsConsole.Ingest.Otlp;
 using OpsConsole.Ingest.Prometheus;
+using OpsConsole.Simulator;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
@@ -82,6 +83,9 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new ScrapeLoop(
             sp.GetRequiredService<ScrapeTargetRegistry>(), sp.GetRequiredService<ITelemetrySink>(), ScrapeLoop.CreateHttpClient(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ScrapeWorker>();
+        services.AddOptions<DemoWorkloadOptions>().Bind(builder.Configuration.GetSection(DemoWorkloadOptions.SectionName));
+        services.AddSingleton(sp => new DemoMode(DemoHost.IsEnabled(sp.GetRequiredService<IOptions<DemoWorkloadOptions>>(), sp.GetRequiredService<IHostEnvironment>())));
+        services.AddHostedService<DemoHost>();
 
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();

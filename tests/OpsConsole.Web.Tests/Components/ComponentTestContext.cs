@@ -17,9 +17,10 @@ namespace OpsConsole.Web.Tests.Components;
 /// </summary>
 public static class ComponentTestContext
 {
-    public static BunitContext Create(Role? role = null, string? tenantId = null, string displayName = "Test Person")
+    public static BunitContext Create(Role? role = null, string? tenantId = null, string displayName = "Test Person", bool demo = false)
     {
         var ctx = new BunitContext();
+        ctx.Services.AddSingleton(new Hosting.DemoMode(demo));
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         ctx.Services.AddMudServices();
         ctx.Services.AddLogging();

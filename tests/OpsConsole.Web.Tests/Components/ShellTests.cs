@@ -46,6 +46,18 @@ public sealed class ShellTests
         Assert.NotNull(cut.Find("form.oc-logout input[name=__RequestVerificationToken]"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AppBar_DemoWorkloadRunning_SaysTheDataIsSimulated(bool demo)
+    {
+        await using var ctx = ComponentTestContext.Create(Role.Executive, demo: demo);
+
+        var cut = RenderShell(ctx);
+
+        Assert.Equal(demo, cut.FindAll("[data-testid=demo-badge]").Count == 1);
+    }
+
     [Fact]
     public async Task ThemeToggle_Click_SwitchesToDarkAndRemembersTheChoice()
     {

@@ -52,6 +52,7 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
             {
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:ConnectionString"] = $"Data Source={DatabasePath}",
+                ["Demo:Enabled"] = "false", // tests send their own telemetry; the demo SaaS has its own tests
             };
             foreach (var (key, value) in Settings)
             {

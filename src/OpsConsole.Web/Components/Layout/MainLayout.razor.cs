@@ -16,6 +16,7 @@ public partial class MainLayout : IAsyncDisposable
     private bool _drawerOpen = true;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private Hosting.DemoMode Demo { get; set; } = default!;
 
     /// <summary>Whether the dark theme is on (for tests and for children that draw their own colours).</summary>
     public bool IsDarkMode => _isDarkMode;
