@@ -12,8 +12,8 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOpsDbContext))]
-    [Migration("20261122165926_SampleNaN")]
-    partial class SampleNaN
+    [Migration("20261122172530_Telemetry")]
+    partial class Telemetry
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

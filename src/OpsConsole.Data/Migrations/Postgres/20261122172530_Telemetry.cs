@@ -12,6 +12,25 @@ namespace OpsConsole.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "health_check_results",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TenantId = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    Service = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Check = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Message = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    DurationMs = table.Column<double>(type: "double precision", nullable: true),
+                    TimestampMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_health_check_results", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "metric_metadata",
                 columns: table => new
                 {
@@ -32,7 +51,8 @@ namespace OpsConsole.Data.Migrations.Postgres
                     TenantId = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
                     Fingerprint = table.Column<long>(type: "bigint", nullable: false),
                     TimestampMs = table.Column<long>(type: "bigint", nullable: false),
-                    Value = table.Column<double>(type: "double precision", nullable: false)
+                    Value = table.Column<double>(type: "double precision", nullable: true),
+                    NaNKind = table.Column<byte>(type: "smallint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -113,6 +133,11 @@ namespace OpsConsole.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_health_check_results_TenantId_Service_TimestampMs",
+                table: "health_check_results",
+                columns: new[] { "TenantId", "Service", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_metric_samples_TimestampMs",
                 table: "metric_samples",
                 column: "TimestampMs");
@@ -151,6 +176,9 @@ namespace OpsConsole.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "health_check_results");
+
             migrationBuilder.DropTable(
                 name: "metric_metadata");
 

@@ -11,8 +11,8 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOpsDbContext))]
-    [Migration("20261122165854_SampleNaN")]
-    partial class SampleNaN
+    [Migration("20261122172520_Telemetry")]
+    partial class Telemetry
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -11,6 +11,25 @@ namespace OpsConsole.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "health_check_results",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    Service = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Check = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    DurationMs = table.Column<double>(type: "REAL", nullable: true),
+                    TimestampMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_health_check_results", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "metric_metadata",
                 columns: table => new
                 {
@@ -31,7 +50,8 @@ namespace OpsConsole.Data.Migrations.Sqlite
                     TenantId = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
                     Fingerprint = table.Column<long>(type: "INTEGER", nullable: false),
                     TimestampMs = table.Column<long>(type: "INTEGER", nullable: false),
-                    Value = table.Column<double>(type: "REAL", nullable: false)
+                    Value = table.Column<double>(type: "REAL", nullable: true),
+                    NaNKind = table.Column<byte>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -112,6 +132,11 @@ namespace OpsConsole.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_health_check_results_TenantId_Service_TimestampMs",
+                table: "health_check_results",
+                columns: new[] { "TenantId", "Service", "TimestampMs" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_metric_samples_TimestampMs",
                 table: "metric_samples",
                 column: "TimestampMs");
@@ -150,6 +175,9 @@ namespace OpsConsole.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "health_check_results");
+
             migrationBuilder.DropTable(
                 name: "metric_metadata");
 
