@@ -16,7 +16,9 @@ namespace OpsConsole.Benchmarks;
 public class SeriesStoreBenchmarks
 {
     private const int SeriesCount = 1000;
-    private const int SamplesPerSeries = 1000;
+    // 1,000 by default (1 million samples); OPSCONSOLE_BENCH_SAMPLES_PER_SERIES=10000 measures 10 million.
+    private static readonly int SamplesPerSeries =
+        int.TryParse(Environment.GetEnvironmentVariable("OPSCONSOLE_BENCH_SAMPLES_PER_SERIES"), out var n) && n > 0 ? n : 1000;
     private static readonly string[] Services = ["api-gateway", "agent-api", "rag-service", "upload-pipeline", "ml-engine"];
     private static readonly string[] Tenants = ["acme", "globex", "initech", "umbrella", "hooli"];
 
