@@ -44,6 +44,8 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
     private readonly ILogger<IngestPipeline> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private readonly Channel<(Pending[] Group, TelemetryBatch Batch)> _committed;
+    private readonly Task _indexLoop;
     private long _committedBatches;
     private long _failedCommits;
     private bool _stoppingFlag;
@@ -59,6 +61,10 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        // Committed groups are indexed on a second loop, so the next group's database write overlaps the previous
+        // group's indexing; senders are still answered only once their batch is both durable and visible.
+        _committed = Channel.CreateBounded<(Pending[], TelemetryBatch)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        _indexLoop = Task.Run(IndexAsync);
         _loop = Task.Run(RunAsync);
     }
 
@@ -115,6 +121,10 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
         {
             // Shutting down: answer whatever is still queued.
         }
+        finally
+        {
+            _committed.Writer.TryComplete();
+        }
 
         while (_queue.Reader.TryRead(out var left))
         {
@@ -144,23 +154,31 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
         }
 
         Interlocked.Add(ref _committedBatches, group.Count);
-        foreach (var observer in _observers)
-        {
-            try
-            {
-                observer.OnCommitted(combined);
-            }
-#pragma warning disable CA1031 // an observer's failure must not undo a durable commit
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogObserverFailed(_logger, ex, observer.GetType().Name);
-            }
-        }
+        await _committed.Writer.WriteAsync(([.. group], combined)).ConfigureAwait(false);
+    }
 
-        foreach (var p in group)
+    private async Task IndexAsync()
+    {
+        await foreach (var (group, batch) in _committed.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            p.Completion.TrySetResult(IngestResult.Accepted);
+            foreach (var observer in _observers)
+            {
+                try
+                {
+                    observer.OnCommitted(batch);
+                }
+#pragma warning disable CA1031 // an observer's failure must not undo a durable commit
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogObserverFailed(_logger, ex, observer.GetType().Name);
+                }
+            }
+
+            foreach (var p in group)
+            {
+                p.Completion.TrySetResult(IngestResult.Accepted);
+            }
         }
     }
 
@@ -190,12 +208,13 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
         _queue.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(drainTimeout).ConfigureAwait(false);
+            await Task.WhenAll(_loop, _indexLoop).WaitAsync(drainTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(false);
+            await _indexLoop.ConfigureAwait(false);
         }
     }
 
