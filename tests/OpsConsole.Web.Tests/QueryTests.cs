@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -84,21 +83,8 @@ public sealed class QueryTests(RealClockConsoleFactory factory) : IClassFixture<
         Assert.Equal(17, s.GetProperty("samples")[0][1].GetDouble());
         Assert.Contains("# TYPE rag_queries_total counter", text);
         Assert.Contains("rag_queries_total{status=\"ok\",opsconsole_tenant=\"acme\"} 17 ", text);
-        var (exit, output) = await PromtoolAsync(text);
+        var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, output + "\n" + text);
-    }
-
-    private static async Task<(int, string)> PromtoolAsync(string metrics)
-    {
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/promtool", ["check", "metrics"])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("promtool is not installed; ./test.sh installs it.");
-        await process.StandardInput.WriteAsync(metrics);
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,27 +24,8 @@ public sealed class SelfObservabilityTests(OpsConsoleFactory factory) : IClassFi
         Assert.Contains("opsconsole_sign_ins_total{result=\"Succeeded\"}", metrics);
         Assert.Contains("opsconsole_sign_ins_total{result=\"InvalidCredentials\"}", metrics);
         Assert.Contains("http_requests_received_total", metrics);
-        var (exitCode, output) = await RunPromtoolAsync(metrics);
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(metrics);
         Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}):\n{output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunPromtoolAsync(string metrics)
-    {
-        var promtool = new[] { "/usr/bin/promtool", "/usr/local/bin/promtool" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("promtool is not installed (Debian package 'prometheus'); ./test.sh installs it.");
-        var start = new ProcessStartInfo(promtool, ["check", "metrics"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(metrics);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Theory]
