@@ -22,9 +22,10 @@ public sealed record TelemetryActivity(
 public sealed class TelemetryEvents
 {
     /// <summary>The window rates are averaged over.</summary>
-    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(WindowSeconds);
 
-    private const int WindowSeconds = 10;
+    // A minute, so that sources sending every 15 s (scrapes, metric exports) show a steady rate, not 0 between sends.
+    private const int WindowSeconds = 60;
 
     private readonly TimeProvider _time;
     private readonly LiveFeed<TelemetryActivity> _feed;

@@ -61,8 +61,9 @@ public sealed class TelemetryStoresTests
         var latest = recorder.Values[^1];
         Assert.Equal((10, 20, 30), (first.SpansTotal, first.LogsTotal, first.SamplesTotal));
         Assert.Equal((20, 40, 60), (latest.SpansTotal, latest.LogsTotal, latest.SamplesTotal));
-        Assert.Equal(2.0, latest.SpansPerSecond); // 20 spans over the 10 s window
-        Assert.Equal(6.0, latest.SamplesPerSecond);
+        var window = TelemetryEvents.RateWindow.TotalSeconds;
+        Assert.Equal(20 / window, latest.SpansPerSecond, 9); // 20 spans over the rate window
+        Assert.Equal(60 / window, latest.SamplesPerSecond, 9);
     }
 
     [Fact]
@@ -78,6 +79,6 @@ public sealed class TelemetryStoresTests
 
         // Assert
         Assert.Equal(110, events.Latest!.SpansTotal);
-        Assert.Equal(1.0, events.Latest.SpansPerSecond);
+        Assert.Equal(10 / TelemetryEvents.RateWindow.TotalSeconds, events.Latest.SpansPerSecond, 9); // the first 100 have left the window
     }
 }
