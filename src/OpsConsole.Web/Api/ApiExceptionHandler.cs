@@ -17,6 +17,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             BadHttpRequestException { InnerException: JsonException json } =>
                 (StatusCodes.Status400BadRequest, "Malformed JSON", $"The request body is not valid JSON: {json.Message}"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Payload too large",
+                "The request body is larger than this endpoint accepts; split it into smaller requests."),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             DuplicateException dup => (StatusCodes.Status409Conflict, "Conflict", dup.Message),
             _ when IsStorageOutage(exception) => (StatusCodes.Status503ServiceUnavailable, "Unavailable",

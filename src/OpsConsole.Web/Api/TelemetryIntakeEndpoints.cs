@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
@@ -20,7 +21,11 @@ public static class TelemetryIntakeEndpoints
 {
     public static IEndpointRouteBuilder MapTelemetryIntake(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/monitoring").RequireAuthorization(Policies.Ingest).WithTags("Intake");
+        // Content-Length is checked up front (a clear 413 before reading); the server enforces the same limit on
+        // bodies sent without one (chunked) while reading.
+        var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<IngestLimits>>().Value.MaxRequestBytes;
+        var group = app.MapGroup("/api/v1/monitoring").RequireAuthorization(Policies.Ingest).WithTags("Intake")
+            .WithMetadata(new RequestSizeLimitAttribute(maxBytes));
         group.MapPost("/metrics", (MetricsRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
             IngestAsync(http, limits.Value, tenant, t => decoder.Decode(body, t), sink));
         group.MapPost("/traces", (TracesRequest body, HttpContext http, NativeDecoder decoder, ITelemetrySink sink, IOptions<IngestLimits> limits, string? tenant) =>
