@@ -96,7 +96,7 @@ public sealed class PromQlParserTests
     [Theory]
     [InlineData("rate(x[5m:1m])", "subqueries")]
     [InlineData("x @ 100", "@ modifier")]
-    [InlineData("histogram_quantile(0.9, x)", "histogram_quantile")]
+    [InlineData("label_replace(x, \"a\", \"b\", \"c\", \"d\")", "label_replace")]
     [InlineData("group(x)", "group")]
     public void Parse_KnownButUnsupportedFeature_ThrowsUnsupported(string query, string named)
     {
