@@ -359,4 +359,27 @@ public sealed class PromQlEvaluatorTests
 
         Assert.True(double.IsNaN(Assert.Single(result).Value));
     }
+
+    [Fact]
+    public void Instant_AllTenantsWithoutEqualLabels_SeesEveryTenant()
+    {
+        AssertSeries(Query("temperature{job=\"api\"}", 90, tenant: null), ("temperature{instance=\"a\", job=\"api\"}", 21));
+    }
+
+    [Fact]
+    public void Instant_AllTenantsWithEqualLabelsInTwoTenants_ThrowsUnsupportedNotMergedAnswer()
+    {
+        var e = Assert.Throws<PromQlUnsupportedException>(() => _engine.Instant("http_requests_total{instance=\"a\"}", At(90), null));
+
+        Assert.Contains("tenants \"acme\" and \"globex\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Function_ResultsWithSameLabelsAfterNameDropped_Throws()
+    {
+        // temperature and http_requests_total of instance a both become {instance="a", job="api"}
+        var e = Assert.Throws<PromQlEvaluationException>(() => _engine.Instant("abs({__name__=~\"temperature|http_requests_total\", instance=\"a\"})", At(90), "acme"));
+
+        Assert.Contains("vector cannot contain metrics with the same labelset", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -146,6 +146,15 @@ internal sealed partial class PromQlEvaluator
                 for (var i = 0; i < selected.Count; i++)
                 {
                     _cancellation.ThrowIfCancellationRequested();
+
+                    // Across tenants two series may carry equal labels (the tenant is not a label); rather than merge them
+                    // into a wrong answer, refuse. Selections are sorted by labels, so equal ones are neighbours.
+                    if (i > 0 && selected[i].Labels.Equals(selected[i - 1].Labels))
+                    {
+                        throw new PromQlUnsupportedException(
+                            $"the series {selected[i].Labels} exists in tenants \"{selected[i - 1].TenantId}\" and \"{selected[i].TenantId}\": an all-tenant query cannot tell them apart yet; query one tenant");
+                    }
+
                     var samples = selected[i].ToList();
                     _samplesLoaded += samples.Count;
                     if (_samplesLoaded > _options.MaxSamples)
