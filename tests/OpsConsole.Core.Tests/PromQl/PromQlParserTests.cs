@@ -120,4 +120,51 @@ public sealed class PromQlParserTests
             """,
             expr.Explain());
     }
+
+    [Fact]
+    public void Parse_DeeplyNestedParentheses_ThrowsInsteadOfCrashing()
+    {
+        var query = new string('(', 10_000) + "1" + new string(')', 10_000);
+
+        var e = Assert.Throws<PromQlParseException>(() => PromQlParser.Parse(query));
+
+        // the 201st level opens after the 200th "("
+        Assert.Equal(201, e.Position);
+        Assert.Equal("expression nested too deeply at position 201: at most 200 levels are allowed", e.Message);
+    }
+
+    [Theory]
+    [InlineData("1h30m", 5_400_000L)]
+    [InlineData("1d", 86_400_000L)]
+    [InlineData("250ms", 250L)]
+    [InlineData("2w3d", 1_468_800_000L)]
+    public void DurationTryParseMs_PrometheusDurations_Milliseconds(string text, long expected)
+    {
+        Assert.Equal(expected, PromQlDuration.TryParseMs(text));
+    }
+
+    [Theory]
+    [InlineData("30m1h")] // largest unit first
+    [InlineData("5")]
+    [InlineData("99999999999999999999y")]
+    public void DurationTryParseMs_NotADuration_Null(string text)
+    {
+        Assert.Null(PromQlDuration.TryParseMs(text));
+    }
+
+    [Fact]
+    public void Explain_VectorMatching_ShowsModifiers()
+    {
+        var expr = PromQlParser.Parse("a * on(job) group_left(team) b > bool 1");
+
+        Assert.Equal(
+            """
+            BinaryExpr > bool
+              BinaryExpr * on(job) group_left(team)
+                VectorSelector a
+                VectorSelector b
+              NumberLiteral 1
+            """,
+            expr.Explain());
+    }
 }

@@ -36,7 +36,11 @@ public static class PromQlDuration
                 return null;
             }
 
-            var number = long.Parse(text.AsSpan(start, i - start), CultureInfo.InvariantCulture);
+            if (!long.TryParse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                return null;
+            }
+
             var unit = text[i] == 'm' && i + 1 < text.Length && text[i + 1] == 's' ? "ms" : text[i].ToString();
             var rank = Array.FindIndex(Units, u => u.Unit == unit);
             if (rank < 0 || rank <= lastRank)
@@ -45,7 +49,12 @@ public static class PromQlDuration
             }
 
             lastRank = rank;
-            total = checked(total + (number * Units[rank].Ms));
+            if (number > (long.MaxValue - total) / Units[rank].Ms)
+            {
+                return null; // too long to represent: not a duration
+            }
+
+            total += number * Units[rank].Ms;
             i += unit.Length;
         }
 

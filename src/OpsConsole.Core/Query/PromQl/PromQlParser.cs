@@ -25,8 +25,12 @@ public sealed class PromQlParser
 
     private static readonly HashSet<string> UnsupportedAggregations = new(StringComparer.Ordinal) { "stdvar", "group", "limitk", "limit_ratio" };
 
+    /// <summary>How deeply expressions may nest; deeper input is refused rather than risking the stack.</summary>
+    private const int MaxDepth = 200;
+
     private readonly List<Token> _tokens;
     private int _next;
+    private int _depth;
 
     private PromQlParser(string query)
     {
@@ -100,6 +104,23 @@ public sealed class PromQlParser
     };
 
     private PromQlExpr ParseExpression(int minPrecedence)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw new PromQlParseException($"expression nested too deeply at position {Peek.Position}: at most {MaxDepth} levels are allowed", Peek.Position);
+        }
+
+        try
+        {
+            return ParseBinary(minPrecedence);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private PromQlExpr ParseBinary(int minPrecedence)
     {
         var left = ParseUnary();
         while (PeekBinaryOp() is { } op && Precedence(op) >= minPrecedence)
