@@ -84,4 +84,23 @@ public sealed class PromQlRangeQueryTests
 
         Assert.Contains("label_replace", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-15_000)]
+    public void Range_StepNotPositive_ThrowsAskingForPositiveStep(long step)
+    {
+        var e = Assert.Throws<PromQlEvaluationException>(() => _engine.Range("temperature", At(0), At(60), step, "acme"));
+
+        Assert.Contains("try a positive step", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Range_StaleMarker_EndsSeriesAtOnce()
+    {
+        // web's temperature: 30 at 0 s, stale marker at 60 s → points at 0 s and 30 s only (no 5-minute tail).
+        var result = _engine.Range("temperature{job=\"web\"}", At(0), At(180), 30_000, "acme");
+
+        Assert.Equal([new Sample(At(0), 30), new Sample(At(30), 30)], Assert.Single(result.Series).Points);
+    }
 }
