@@ -385,4 +385,23 @@ public sealed class PromQlEvaluatorTests
 
         Assert.Contains("vector cannot contain metrics with the same labelset", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("label_replace(temperature{job=\"api\"}, \"host\", \"$1-x\", \"instance\", \"(.*)\")", "temperature{host=\"a-x\", instance=\"a\", job=\"api\"}")]
+    [InlineData("label_replace(temperature{job=\"api\"}, \"host\", \"$1x\", \"instance\", \"(.*)\")", "temperature{instance=\"a\", job=\"api\"}")] // Go reads $1x as group "1x": empty, so no label
+    [InlineData("label_replace(temperature{job=\"api\"}, \"host\", \"${1}x\", \"instance\", \"(.*)\")", "temperature{host=\"ax\", instance=\"a\", job=\"api\"}")]
+    [InlineData("label_replace(temperature{job=\"api\"}, \"job\", \"$$\", \"instance\", \"b\")", "temperature{instance=\"a\", job=\"api\"}")] // no full match: unchanged
+    [InlineData("label_replace(temperature{job=\"api\"}, \"job\", \"\", \"instance\", \"a\")", "temperature{instance=\"a\"}")] // empty result removes the label
+    public void LabelReplace_GoExpansion_SetsOrRemovesLabelAndKeepsName(string query, string expectedLabels)
+    {
+        AssertSeries(Query(query, 90), (expectedLabels, 21));
+    }
+
+    [Fact]
+    public void LabelReplace_NamedGroup_ThrowsUnsupported()
+    {
+        var e = Assert.Throws<PromQlUnsupportedException>(() => _engine.Instant("label_replace(temperature, \"x\", \"$1\", \"job\", \"(?P<j>.*)\")", At(90), "acme"));
+
+        Assert.Contains("named capture groups", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -96,7 +96,7 @@ public sealed class PromQlParserTests
     [Theory]
     [InlineData("rate(x[5m:1m])", "subqueries")]
     [InlineData("x @ 100", "@ modifier")]
-    [InlineData("label_replace(x, \"a\", \"b\", \"c\", \"d\")", "label_replace")]
+    [InlineData("label_join(x, \"a\", \",\", \"b\")", "label_join")]
     [InlineData("group(x)", "group")]
     public void Parse_KnownButUnsupportedFeature_ThrowsUnsupported(string query, string named)
     {

@@ -59,6 +59,8 @@ internal sealed partial class PromQlEvaluator
 
             case "absent":
                 return new VectorValue(Vector(call.Args[0], t).Count > 0 ? [] : [new Element(AbsentLabels(call.Args[0]), 1)]);
+            case "label_replace":
+                return new VectorValue(LabelReplace(call, t));
             case "histogram_quantile":
                 return new VectorValue(Unique(HistogramQuantile(Scalar(call.Args[0], t), Vector(call.Args[1], t))));
             case "sort":

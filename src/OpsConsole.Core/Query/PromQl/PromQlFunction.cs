@@ -32,6 +32,7 @@ public sealed record PromQlFunction(string Name, IReadOnlyList<PromQlType> ArgTy
         new PromQlFunction("scalar", Vector, PromQlType.Scalar),
         new PromQlFunction("absent", Vector, PromQlType.InstantVector),
         new PromQlFunction("histogram_quantile", [PromQlType.Scalar, PromQlType.InstantVector], PromQlType.InstantVector),
+        new PromQlFunction("label_replace", [PromQlType.InstantVector, PromQlType.String, PromQlType.String, PromQlType.String, PromQlType.String], PromQlType.InstantVector),
         new PromQlFunction("sort", Vector, PromQlType.InstantVector),
         new PromQlFunction("sort_desc", Vector, PromQlType.InstantVector),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
@@ -39,7 +40,7 @@ public sealed record PromQlFunction(string Name, IReadOnlyList<PromQlType> ArgTy
     /// <summary>Prometheus functions this engine knows by name but does not evaluate yet.</summary>
     public static readonly IReadOnlySet<string> Unsupported = new HashSet<string>(StringComparer.Ordinal)
     {
-        "label_replace", "label_join", "quantile_over_time", "stddev_over_time", "stdvar_over_time",
+        "label_join", "quantile_over_time", "stddev_over_time", "stdvar_over_time",
         "present_over_time", "absent_over_time", "changes", "resets", "deriv", "predict_linear", "holt_winters",
         "timestamp", "exp", "ln", "log2", "log10", "sqrt", "sgn", "day_of_month", "day_of_week", "day_of_year",
         "days_in_month", "hour", "minute", "month", "year", "histogram_count", "histogram_sum", "histogram_fraction",
