@@ -80,6 +80,7 @@ public sealed class PromQlParserTests
         { "\"unterminated", 1, "unterminated string starting at position 1" },
         { "x[1x]", 3, "bad number or duration \"1x\" at position 3" },
         { "sum(x[5m])", 1, "sum aggregates an instant vector, got a range vector" },
+        { "a * on(job) group_left(job) b", 13, "label \"job\" must not occur in on(...) and group_left(...) at once" },
         { "a and group_left b", 7, "no grouping (group_left) allowed for \"and\"" },
     };
 

@@ -194,6 +194,10 @@ public sealed class PromQlParser
 
             card = group.Text == "group_left" ? VectorMatchCardinality.ManyToOne : VectorMatchCardinality.OneToMany;
             include = Peek.Kind == TokenKind.LeftParen ? ParseLabelList() : [];
+            if (on && include.FirstOrDefault(matchingLabels.Contains) is { } both)
+            {
+                throw Error(group, $"label \"{both}\" must not occur in on(...) and {group.Text}(...) at once");
+            }
         }
 
         return (returnBool, new VectorMatching(card, matchingLabels, on, include));
