@@ -22,7 +22,7 @@ namespace OpsConsole.Core.Storage.Series;
 /// </para>
 /// Thread-safe: one lock; selections copy what they read, so cursors run without it.
 /// </summary>
-public sealed class SeriesStore
+public sealed class SeriesStore : ISeriesSource
 {
     private const long SweepIntervalMs = 1000;
     private const int SeriesOverheadBytes = 240;

@@ -1,0 +1,242 @@
+using OpsConsole.Domain.Telemetry;
+
+namespace OpsConsole.Core.Query.PromQl;
+
+/// <summary>Function calls, following Prometheus's <c>promql/functions.go</c>.</summary>
+internal sealed partial class PromQlEvaluator
+{
+    private StepValue EvaluateCall(FunctionCall call, long t)
+    {
+        var name = call.Function.Name;
+        if (call.Args.Count == 1 && call.Args[0] is MatrixSelector ms)
+        {
+            var output = new List<Element>();
+            foreach (var s in _loaded[ms.Selector])
+            {
+                var window = Window(s.Samples, ms, t);
+                if (window.Count == 0)
+                {
+                    continue;
+                }
+
+                var rangeEnd = t - ms.Selector.OffsetMs;
+                double? value = name switch
+                {
+                    "rate" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: true),
+                    "increase" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: false),
+                    "delta" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: false, isRate: false),
+                    "irate" => InstantRate(window, isRate: true),
+                    "idelta" => InstantRate(window, isRate: false),
+                    "avg_over_time" => Average(window),
+                    "min_over_time" => window.Select(p => p.Value).Aggregate((a, b) => b < a || double.IsNaN(a) ? b : a),
+                    "max_over_time" => window.Select(p => p.Value).Aggregate((a, b) => b > a || double.IsNaN(a) ? b : a),
+                    "sum_over_time" => window.Sum(p => p.Value),
+                    "count_over_time" => window.Count,
+                    "last_over_time" => window[^1].Value,
+                    _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
+                };
+                if (value is { } v)
+                {
+                    // last_over_time keeps the metric name; every other function drops it.
+                    output.Add(new Element(name == "last_over_time" ? s.Labels : s.Labels.Without(LabelSet.MetricName), v));
+                }
+            }
+
+            return new VectorValue(Unique(output));
+        }
+
+        switch (name)
+        {
+            case "time":
+                return new ScalarValue(t / 1000.0);
+            case "vector":
+                return new VectorValue([new Element(LabelSet.Empty, Scalar(call.Args[0], t))]);
+            case "scalar":
+            {
+                var v = Vector(call.Args[0], t);
+                return new ScalarValue(v.Count == 1 ? v[0].Value : double.NaN);
+            }
+
+            case "absent":
+                return new VectorValue(Vector(call.Args[0], t).Count > 0 ? [] : [new Element(AbsentLabels(call.Args[0]), 1)]);
+            case "label_replace":
+                return new VectorValue(LabelReplace(call, t));
+            case "histogram_quantile":
+                return new VectorValue(Unique(HistogramQuantile(Scalar(call.Args[0], t), Vector(call.Args[1], t))));
+            case "sort":
+                return new VectorValue([.. Vector(call.Args[0], t).OrderBy(e => e.Value, NaNLast.Ascending)]);
+            case "sort_desc":
+                return new VectorValue([.. Vector(call.Args[0], t).OrderBy(e => e.Value, NaNLast.Descending)]);
+        }
+
+        var input = Vector(call.Args[0], t);
+        Func<double, double> f = name switch
+        {
+            "abs" => Math.Abs,
+            "ceil" => Math.Ceiling,
+            "floor" => Math.Floor,
+            "round" => RoundTo(call.Args.Count > 1 ? Scalar(call.Args[1], t) : 1),
+            "clamp" => Clamp(Scalar(call.Args[1], t), Scalar(call.Args[2], t)),
+            "clamp_min" => ClampMin(Scalar(call.Args[1], t)),
+            "clamp_max" => ClampMax(Scalar(call.Args[1], t)),
+            _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
+        };
+        if (name == "clamp" && Scalar(call.Args[2], t) < Scalar(call.Args[1], t))
+        {
+            return new VectorValue([]); // Prometheus: max below min gives an empty result
+        }
+
+        return new VectorValue(Unique(input.Select(e => new Element(e.Labels.Without(LabelSet.MetricName), f(e.Value))).ToList()));
+    }
+
+    private double Scalar(PromQlExpr expr, long t) =>
+        Evaluate(expr, t) is ScalarValue s ? s.Value : throw new InvalidOperationException("expected a scalar");
+
+    private List<Element> Vector(PromQlExpr expr, long t) =>
+        Evaluate(expr, t) is VectorValue v ? v.Elements : throw new InvalidOperationException("expected an instant vector");
+
+    /// <summary>Round half up to the nearest multiple (Go: <c>math.Floor(v*inv+0.5)/inv</c>).</summary>
+    private static Func<double, double> RoundTo(double toNearest)
+    {
+        var inverse = 1.0 / toNearest;
+        return v => Math.Floor((v * inverse) + 0.5) / inverse;
+    }
+
+    private static Func<double, double> Clamp(double min, double max) => v => GoMax(min, GoMin(max, v));
+
+    private static Func<double, double> ClampMin(double min) => v => GoMax(min, v);
+
+    private static Func<double, double> ClampMax(double max) => v => GoMin(max, v);
+
+    private static double GoMax(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Max(a, b);
+
+    private static double GoMin(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Min(a, b);
+
+    /// <summary>absent() of a selector carries its equality matchers' labels (except the name); of anything else, none.</summary>
+    private static LabelSet AbsentLabels(PromQlExpr arg)
+    {
+        if (arg is not VectorSelector vs)
+        {
+            return LabelSet.Empty;
+        }
+
+        var equal = vs.Matchers.Where(m => m.Type == LabelMatchType.Equal && m.Name != LabelSet.MetricName).ToList();
+        var repeated = equal.GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        return LabelSet.From(equal.Where(m => !repeated.Contains(m.Name)).Select(m => (m.Name, m.Value)).ToArray());
+    }
+
+    private static double Average(List<Sample> window)
+    {
+        // Prometheus 2.x: incremental mean, falling back to it only when a plain sum would overflow.
+        double sum = 0;
+        foreach (var p in window)
+        {
+            sum += p.Value;
+        }
+
+        if (!double.IsInfinity(sum))
+        {
+            return sum / window.Count;
+        }
+
+        double mean = 0;
+        for (var i = 0; i < window.Count; i++)
+        {
+            mean += (window[i].Value - mean) / (i + 1);
+        }
+
+        return mean;
+    }
+
+    /// <summary>
+    /// Prometheus's <c>extrapolatedRate</c>: the increase between the first and last sample (counter resets add the
+    /// value before the reset), extrapolated to the window edges when the samples are close enough to them (within
+    /// 1.1 average intervals, else half an interval), never extrapolating a counter below zero.
+    /// </summary>
+    private static double? ExtrapolatedRate(List<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate)
+    {
+        if (window.Count < 2)
+        {
+            return null;
+        }
+
+        var first = window[0];
+        var last = window[^1];
+        var result = last.Value - first.Value;
+        if (isCounter)
+        {
+            double previous = 0;
+            foreach (var p in window)
+            {
+                if (p.Value < previous)
+                {
+                    result += previous;
+                }
+
+                previous = p.Value;
+            }
+        }
+
+        var durationToStart = (first.TimestampMs - rangeStartMs) / 1000.0;
+        var durationToEnd = (rangeEndMs - last.TimestampMs) / 1000.0;
+        var sampledInterval = (last.TimestampMs - first.TimestampMs) / 1000.0;
+        var averageInterval = sampledInterval / (window.Count - 1);
+        if (isCounter && result > 0 && first.Value >= 0)
+        {
+            var durationToZero = sampledInterval * (first.Value / result);
+            if (durationToZero < durationToStart)
+            {
+                durationToStart = durationToZero;
+            }
+        }
+
+        var threshold = averageInterval * 1.1;
+        var extrapolateTo = sampledInterval;
+        extrapolateTo += durationToStart < threshold ? durationToStart : averageInterval / 2;
+        extrapolateTo += durationToEnd < threshold ? durationToEnd : averageInterval / 2;
+        result *= extrapolateTo / sampledInterval;
+        if (isRate)
+        {
+            result /= (rangeEndMs - rangeStartMs) / 1000.0;
+        }
+
+        return result;
+    }
+
+    /// <summary>Prometheus's <c>instantValue</c>: from the last two samples; irate treats a drop as a counter reset.</summary>
+    private static double? InstantRate(List<Sample> window, bool isRate)
+    {
+        if (window.Count < 2)
+        {
+            return null;
+        }
+
+        var last = window[^1];
+        var previous = window[^2];
+        var result = isRate && last.Value < previous.Value ? last.Value : last.Value - previous.Value;
+        var interval = last.TimestampMs - previous.TimestampMs;
+        if (interval == 0)
+        {
+            return null;
+        }
+
+        return isRate ? result / (interval / 1000.0) : result;
+    }
+
+    /// <summary>Orders values with NaN last, as Prometheus's sort and sort_desc do.</summary>
+    private sealed class NaNLast(bool descending) : IComparer<double>
+    {
+        public static readonly NaNLast Ascending = new(false);
+        public static readonly NaNLast Descending = new(true);
+
+        public int Compare(double x, double y)
+        {
+            if (double.IsNaN(x) || double.IsNaN(y))
+            {
+                return double.IsNaN(x).CompareTo(double.IsNaN(y));
+            }
+
+            return descending ? y.CompareTo(x) : x.CompareTo(y);
+        }
+    }
+}

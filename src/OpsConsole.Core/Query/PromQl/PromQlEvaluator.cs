@@ -1,0 +1,309 @@
+using OpsConsole.Core.Storage.Series;
+using OpsConsole.Domain.Telemetry;
+
+namespace OpsConsole.Core.Query.PromQl;
+
+/// <summary>An element of an instant vector during evaluation.</summary>
+internal readonly record struct Element(LabelSet Labels, double Value);
+
+/// <summary>A value during evaluation at one step: a scalar, a string or an instant vector.</summary>
+internal abstract record StepValue;
+
+internal sealed record ScalarValue(double Value) : StepValue;
+
+internal sealed record StringValue(string Value) : StepValue;
+
+internal sealed record VectorValue(List<Element> Elements) : StepValue;
+
+/// <summary>One series loaded for a selector: labels and every sample the whole query needs, oldest first.</summary>
+internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples);
+
+/// <summary>
+/// Evaluates one query: loads each selector's samples once for the whole time range, then evaluates the tree at
+/// every step (Prometheus 2.x windows: instant selectors take the latest sample in [t − lookback, t], range selectors
+/// the samples in [t − range, t], both shifted by offset; a stale marker ends a series).
+/// </summary>
+internal sealed partial class PromQlEvaluator
+{
+    private readonly ISeriesSource _source;
+    private readonly PromQlOptions _options;
+    private readonly string? _tenantId;
+    private readonly long _startMs;
+    private readonly long _endMs;
+    private readonly long _stepMs;
+    private readonly CancellationToken _cancellation;
+    private readonly Dictionary<VectorSelector, LoadedSeries[]> _loaded = new(ReferenceEqualityComparer.Instance);
+    private long _samplesLoaded;
+
+    public PromQlEvaluator(ISeriesSource source, PromQlOptions options, string? tenantId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
+    {
+        _source = source;
+        _options = options;
+        _tenantId = tenantId;
+        _startMs = startMs;
+        _endMs = endMs;
+        _stepMs = stepMs;
+        _cancellation = cancellation;
+    }
+
+    public PromQlResult EvaluateInstant(PromQlExpr expr)
+    {
+        Load(expr, null);
+        var t = _startMs;
+        if (expr is MatrixSelector matrix)
+        {
+            var series = new List<RangeSeries>();
+            foreach (var s in _loaded[matrix.Selector])
+            {
+                var window = Window(s.Samples, matrix, t);
+                if (window.Count > 0)
+                {
+                    series.Add(new RangeSeries(s.Labels, window.ToArray()));
+                }
+            }
+
+            return new RangeMatrix(series);
+        }
+
+        return Evaluate(expr, t) switch
+        {
+            ScalarValue s => new ScalarResult(t, s.Value),
+            StringValue s => new StringResult(t, s.Value),
+            VectorValue v => new InstantVector(v.Elements.Select(e => new VectorSample(e.Labels, t, e.Value)).ToList()),
+            _ => throw new InvalidOperationException("unexpected value"),
+        };
+    }
+
+    public RangeMatrix EvaluateRange(PromQlExpr expr)
+    {
+        Load(expr, null);
+        var series = new Dictionary<LabelSet, List<Sample>>();
+        long points = 0;
+        for (var t = _startMs; t <= _endMs; t += _stepMs)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var value = Evaluate(expr, t);
+            IEnumerable<Element> elements = value switch
+            {
+                ScalarValue s => [new Element(LabelSet.Empty, s.Value)],
+                VectorValue v => v.Elements,
+                _ => throw new PromQlEvaluationException("a range query must evaluate to a scalar or an instant vector"),
+            };
+            foreach (var e in elements)
+            {
+                if (!series.TryGetValue(e.Labels, out var list))
+                {
+                    series[e.Labels] = list = [];
+                }
+
+                list.Add(new Sample(t, e.Value));
+                if (++points + _samplesLoaded > _options.MaxSamples)
+                {
+                    throw TooManySamples();
+                }
+            }
+        }
+
+        var result = series.Select(kv => new RangeSeries(kv.Key, kv.Value)).ToList();
+        result.Sort((a, b) => CompareLabels(a.Labels, b.Labels));
+        return new RangeMatrix(result);
+    }
+
+    internal static int CompareLabels(LabelSet a, LabelSet b)
+    {
+        var x = a.Labels;
+        var y = b.Labels;
+        for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+        {
+            var c = string.CompareOrdinal(x[i].Key, y[i].Key);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x[i].Value, y[i].Value);
+            }
+
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return x.Count.CompareTo(y.Count);
+    }
+
+    private PromQlEvaluationException TooManySamples() =>
+        new($"query processing would load too many samples into memory (more than {_options.MaxSamples:N0}): narrow the selectors or the time range");
+
+    /// <summary>Loads every selector's samples for the whole query range once.</summary>
+    private void Load(PromQlExpr expr, long? rangeMs)
+    {
+        switch (expr)
+        {
+            case VectorSelector vs:
+            {
+                var before = rangeMs ?? _options.LookbackMs;
+                var selected = _source.Select(_tenantId, vs.Matchers, _startMs - vs.OffsetMs - before, _endMs - vs.OffsetMs);
+                var loaded = new LoadedSeries[selected.Count];
+                for (var i = 0; i < selected.Count; i++)
+                {
+                    _cancellation.ThrowIfCancellationRequested();
+
+                    // Across tenants two series may carry equal labels (the tenant is not a label); rather than merge them
+                    // into a wrong answer, refuse. Selections are sorted by labels, so equal ones are neighbours.
+                    if (i > 0 && selected[i].Labels.Equals(selected[i - 1].Labels))
+                    {
+                        throw new PromQlUnsupportedException(
+                            $"the series {selected[i].Labels} exists in tenants \"{selected[i - 1].TenantId}\" and \"{selected[i].TenantId}\": an all-tenant query cannot tell them apart yet; query one tenant");
+                    }
+
+                    var samples = selected[i].ToList();
+                    _samplesLoaded += samples.Count;
+                    if (_samplesLoaded > _options.MaxSamples)
+                    {
+                        throw TooManySamples();
+                    }
+
+                    loaded[i] = new LoadedSeries(selected[i].Labels, samples as Sample[] ?? [.. samples]);
+                }
+
+                _loaded[vs] = loaded;
+                break;
+            }
+
+            case MatrixSelector ms:
+                Load(ms.Selector, ms.RangeMs);
+                break;
+            case FunctionCall call:
+                foreach (var arg in call.Args)
+                {
+                    Load(arg, null);
+                }
+
+                break;
+            case Aggregation agg:
+                Load(agg.Expr, null);
+                if (agg.Param is not null)
+                {
+                    Load(agg.Param, null);
+                }
+
+                break;
+            case UnaryMinus u:
+                Load(u.Expr, null);
+                break;
+            case BinaryExpr b:
+                Load(b.Left, null);
+                Load(b.Right, null);
+                break;
+        }
+    }
+
+    private StepValue Evaluate(PromQlExpr expr, long t)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        switch (expr)
+        {
+            case NumberLiteral n:
+                return new ScalarValue(n.Value);
+            case StringLiteral s:
+                return new StringValue(s.Value);
+            case VectorSelector vs:
+                return new VectorValue(SelectInstant(vs, t));
+            case FunctionCall call:
+                return EvaluateCall(call, t);
+            case Aggregation agg:
+                return new VectorValue(Aggregate(agg, t));
+            case UnaryMinus u:
+                return Evaluate(u.Expr, t) switch
+                {
+                    ScalarValue s => new ScalarValue(-s.Value),
+                    VectorValue v => new VectorValue(Unique(v.Elements.Select(e => new Element(e.Labels.Without(LabelSet.MetricName), -e.Value)).ToList())),
+                    _ => throw new InvalidOperationException("unary minus on a string"),
+                };
+            case BinaryExpr b:
+                return EvaluateBinary(b, t);
+            case MatrixSelector:
+                throw new PromQlEvaluationException("a range vector cannot be evaluated here: wrap it in a function such as rate()");
+            default:
+                throw new PromQlUnsupportedException($"the expression {expr} is not supported");
+        }
+    }
+
+    private List<Element> SelectInstant(VectorSelector vs, long t)
+    {
+        var reference = t - vs.OffsetMs;
+        var result = new List<Element>();
+        foreach (var s in _loaded[vs])
+        {
+            var i = LastAtOrBefore(s.Samples, reference);
+            if (i < 0)
+            {
+                continue;
+            }
+
+            var sample = s.Samples[i];
+            if (sample.TimestampMs < reference - _options.LookbackMs || StaleMarker.IsStaleNaN(sample.Value))
+            {
+                continue;
+            }
+
+            result.Add(new Element(s.Labels, sample.Value));
+        }
+
+        return result;
+    }
+
+    /// <summary>The samples of a range selector's window at t: [t − offset − range, t − offset], stale markers left out.</summary>
+    private static List<Sample> Window(Sample[] samples, MatrixSelector ms, long t)
+    {
+        var end = t - ms.Selector.OffsetMs;
+        var start = end - ms.RangeMs;
+        var result = new List<Sample>();
+        var last = LastAtOrBefore(samples, end);
+        var first = LastAtOrBefore(samples, start - 1) + 1;
+        for (var i = first; i <= last; i++)
+        {
+            if (!StaleMarker.IsStaleNaN(samples[i].Value))
+            {
+                result.Add(samples[i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Index of the last sample at or before <paramref name="t"/>; −1 when there is none.</summary>
+    private static int LastAtOrBefore(Sample[] samples, long t)
+    {
+        int lo = 0, hi = samples.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (samples[mid].TimestampMs <= t)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Prometheus refuses a vector with two equal label sets (e.g. after a function dropped the names).</summary>
+    private static List<Element> Unique(List<Element> elements)
+    {
+        var seen = new HashSet<LabelSet>();
+        foreach (var e in elements)
+        {
+            if (!seen.Add(e.Labels))
+            {
+                throw new PromQlEvaluationException($"vector cannot contain metrics with the same labelset: {e.Labels}");
+            }
+        }
+
+        return elements;
+    }
+}

@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text;
+
+namespace OpsConsole.Core.Query.PromQl;
+
+internal enum TokenKind
+{
+    End,
+    Number,
+    String,
+    Duration,
+    Identifier,
+    LeftParen,
+    RightParen,
+    LeftBrace,
+    RightBrace,
+    LeftBracket,
+    RightBracket,
+    Comma,
+    Colon,
+    At,
+    Assign,
+    Equal,
+    NotEqual,
+    RegexMatch,
+    RegexNoMatch,
+    Less,
+    Greater,
+    LessOrEqual,
+    GreaterOrEqual,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    Caret,
+}
+
+/// <summary>One token; <see cref="Position"/> is 1-based; <see cref="Text"/> is the decoded value for strings.</summary>
+internal readonly record struct Token(TokenKind Kind, string Text, int Position, double Number = 0, long DurationMs = 0)
+{
+    public string Shown => Kind switch
+    {
+        TokenKind.End => "end of input",
+        TokenKind.String => "string " + PromQlExpr.Quote(Text),
+        _ => "\"" + Text + "\"",
+    };
+}
+
+/// <summary>Splits PromQL text into tokens; a number directly followed by a time unit is a duration.</summary>
+internal static class PromQlLexer
+{
+    public static List<Token> Tokenize(string query)
+    {
+        var tokens = new List<Token>();
+        var i = 0;
+        while (true)
+        {
+            while (i < query.Length && char.IsWhiteSpace(query[i]))
+            {
+                i++;
+            }
+
+            if (i < query.Length && query[i] == '#')
+            {
+                while (i < query.Length && query[i] != '\n')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (i >= query.Length)
+            {
+                tokens.Add(new Token(TokenKind.End, "", query.Length + 1));
+                return tokens;
+            }
+
+            var c = query[i];
+            var start = i;
+            if (char.IsAsciiDigit(c) || (c == '.' && i + 1 < query.Length && char.IsAsciiDigit(query[i + 1])))
+            {
+                tokens.Add(ReadNumberOrDuration(query, ref i));
+                continue;
+            }
+
+            // A colon before a digit or ']' separates a subquery's range and step (x[5m:1m]); otherwise it starts a name.
+            if (IsIdentifierStart(c) && !(c == ':' && (i + 1 >= query.Length || char.IsAsciiDigit(query[i + 1]) || query[i + 1] == ']')))
+            {
+                while (i < query.Length && IsIdentifierPart(query[i]))
+                {
+                    i++;
+                }
+
+                var word = query[start..i];
+                var lower = word.ToLowerInvariant();
+                if (lower is "inf" or "nan")
+                {
+                    tokens.Add(new Token(TokenKind.Number, word, start + 1, lower == "inf" ? double.PositiveInfinity : double.NaN));
+                }
+                else
+                {
+                    tokens.Add(new Token(TokenKind.Identifier, word, start + 1));
+                }
+
+                continue;
+            }
+
+            if (c is '"' or '\'' or '`')
+            {
+                tokens.Add(ReadString(query, ref i));
+                continue;
+            }
+
+            var two = i + 1 < query.Length ? query.Substring(i, 2) : "";
+            var (kind, length) = two switch
+            {
+                "==" => (TokenKind.Equal, 2),
+                "!=" => (TokenKind.NotEqual, 2),
+                "=~" => (TokenKind.RegexMatch, 2),
+                "!~" => (TokenKind.RegexNoMatch, 2),
+                "<=" => (TokenKind.LessOrEqual, 2),
+                ">=" => (TokenKind.GreaterOrEqual, 2),
+                _ => c switch
+                {
+                    '(' => (TokenKind.LeftParen, 1),
+                    ')' => (TokenKind.RightParen, 1),
+                    '{' => (TokenKind.LeftBrace, 1),
+                    '}' => (TokenKind.RightBrace, 1),
+                    '[' => (TokenKind.LeftBracket, 1),
+                    ']' => (TokenKind.RightBracket, 1),
+                    ',' => (TokenKind.Comma, 1),
+                    ':' => (TokenKind.Colon, 1),
+                    '@' => (TokenKind.At, 1),
+                    '=' => (TokenKind.Assign, 1),
+                    '<' => (TokenKind.Less, 1),
+                    '>' => (TokenKind.Greater, 1),
+                    '+' => (TokenKind.Plus, 1),
+                    '-' => (TokenKind.Minus, 1),
+                    '*' => (TokenKind.Star, 1),
+                    '/' => (TokenKind.Slash, 1),
+                    '%' => (TokenKind.Percent, 1),
+                    '^' => (TokenKind.Caret, 1),
+                    _ => throw new PromQlParseException($"unexpected character \"{c}\" at position {start + 1}", start + 1),
+                },
+            };
+            i += length;
+            tokens.Add(new Token(kind, query.Substring(start, length), start + 1));
+        }
+    }
+
+    private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c is '_' or ':';
+
+    private static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or ':';
+
+    private static Token ReadNumberOrDuration(string query, ref int i)
+    {
+        var start = i;
+
+        // A duration: digits+unit pairs with no identifier character after them (5m, 1h30m, 250ms).
+        var j = i;
+        while (j < query.Length && (char.IsAsciiLetterOrDigit(query[j]) || query[j] is '_' or '.'))
+        {
+            j++;
+        }
+
+        var word = query[start..j];
+        if (PromQlDuration.TryParseMs(word) is { } ms)
+        {
+            i = j;
+            return new Token(TokenKind.Duration, word, start + 1, DurationMs: ms);
+        }
+
+        if (word.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            && long.TryParse(word.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
+        {
+            i = j;
+            return new Token(TokenKind.Number, word, start + 1, hex);
+        }
+
+        while (i < query.Length && char.IsAsciiDigit(query[i]))
+        {
+            i++;
+        }
+
+        if (i < query.Length && query[i] == '.')
+        {
+            i++;
+            while (i < query.Length && char.IsAsciiDigit(query[i]))
+            {
+                i++;
+            }
+        }
+
+        if (i < query.Length && query[i] is 'e' or 'E')
+        {
+            var k = i + 1;
+            if (k < query.Length && query[k] is '+' or '-')
+            {
+                k++;
+            }
+
+            if (k < query.Length && char.IsAsciiDigit(query[k]))
+            {
+                i = k;
+                while (i < query.Length && char.IsAsciiDigit(query[i]))
+                {
+                    i++;
+                }
+            }
+        }
+
+        if (i < query.Length && IsIdentifierPart(query[i]))
+        {
+            throw new PromQlParseException(
+                $"bad number or duration \"{word}\" at position {start + 1}: durations are digits with a unit (ms, s, m, h, d, w, y), largest unit first, e.g. 1h30m",
+                start + 1);
+        }
+
+        var text = query[start..i];
+        return new Token(TokenKind.Number, text, start + 1, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+
+    private static Token ReadString(string query, ref int i)
+    {
+        var start = i;
+        var quote = query[i++];
+        var sb = new StringBuilder();
+        while (i < query.Length && query[i] != quote)
+        {
+            var c = query[i++];
+            if (c == '\\' && quote != '`')
+            {
+                if (i >= query.Length)
+                {
+                    break;
+                }
+
+                var e = query[i++];
+                sb.Append(e switch
+                {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    'a' => '\a',
+                    'b' => '\b',
+                    'f' => '\f',
+                    'v' => '\v',
+                    '\\' or '"' or '\'' or '`' => e,
+                    _ => throw new PromQlParseException($"unknown escape sequence \"\\{e}\" at position {i - 1}", i - 1),
+                });
+                continue;
+            }
+
+            if (c == '\n' && quote != '`')
+            {
+                throw new PromQlParseException($"unterminated string starting at position {start + 1}: a newline is not allowed in a quoted string", start + 1);
+            }
+
+            sb.Append(c);
+        }
+
+        if (i >= query.Length)
+        {
+            throw new PromQlParseException($"unterminated string starting at position {start + 1}: add the closing {quote}", start + 1);
+        }
+
+        i++;
+        return new Token(TokenKind.String, sb.ToString(), start + 1);
+    }
+}
