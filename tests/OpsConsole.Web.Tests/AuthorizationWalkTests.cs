@@ -62,7 +62,8 @@ public sealed class AuthorizationWalkTests(OpsConsoleFactory factory, ITestOutpu
             {
                 var isApi = ProblemResponses.IsApiRequest(new DefaultHttpContext { Request = { Path = path } }.Request);
                 var isHubTransport = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.SignalR.HubMetadata>() is not null || path.StartsWith("/_blazor/", StringComparison.Ordinal);
-                var expects200 = method == "GET" && endpoint.RoutePattern.Parameters.Count == 0 && !isHubTransport;
+                var needsParameters = endpoint.Metadata.GetMetadata<OpsConsole.Web.Api.RequiresQueryParametersAttribute>() is not null;
+                var expects200 = method == "GET" && endpoint.RoutePattern.Parameters.Count == 0 && !isHubTransport && !needsParameters;
                 probes.Add(new Probe(method, path, policy, isApi, expects200, $"{method} {raw}"));
             }
         }

@@ -190,6 +190,7 @@ public static class OpsConsoleHost
         app.MapServiceDiscovery();
         app.MapTelemetryQueries();
         app.MapDashboardOverview();
+        app.MapPrometheusApi();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
