@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpsConsole.Data.Telemetry;
 using OpsConsole.Web.Tests.Infrastructure;
+using static OpsConsole.Web.Tests.Infrastructure.JsonBody;
 
 namespace OpsConsole.Web.Tests;
 
@@ -49,8 +49,6 @@ public sealed class PostgresConsoleFactory(string database) : OpsConsoleFactory
 public sealed class DurabilityTests
 {
     private const string Trace = "6bf92f3577b34da6a3ce929d0e0e4736";
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static async Task<HttpStatusCode> SendEverythingAsync(HttpClient admin, string marker)
     {

@@ -1,16 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using OpsConsole.Web.Seeding;
 using OpsConsole.Web.Tests.Infrastructure;
+using static OpsConsole.Web.Tests.Infrastructure.JsonBody;
 
 namespace OpsConsole.Web.Tests;
 
 public sealed class HealthCheckIntakeTests(OpsConsoleFactory factory) : IClassFixture<OpsConsoleFactory>
 {
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
     [Fact]
     public async Task PostHealthChecks_ThenGet_ShowsTheCurrentStatusWithUptimeAndTenantScoping()
     {

@@ -7,6 +7,7 @@ using OpsConsole.Data.Telemetry;
 using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Seeding;
 using OpsConsole.Web.Tests.Infrastructure;
+using static OpsConsole.Web.Tests.Infrastructure.JsonBody;
 
 namespace OpsConsole.Web.Tests;
 
@@ -16,8 +17,6 @@ public sealed class IntakeTests(OpsConsoleFactory factory) : IClassFixture<OpsCo
     private static readonly LabelSet Requests = LabelSet.From(("__name__", "orders_total"), ("service", "shop"));
 
     private TelemetryReader Reader => factory.Services.GetRequiredService<TelemetryReader>();
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     [Fact]
     public async Task PostMetrics_AsAdminForATenant_StoredDurablyBeforeTheAnswer()

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using OpsConsole.Web.Seeding;
 using OpsConsole.Web.Tests.Infrastructure;
+using static OpsConsole.Web.Tests.Infrastructure.JsonBody;
 
 namespace OpsConsole.Web.Tests;
 
@@ -11,8 +11,6 @@ namespace OpsConsole.Web.Tests;
 public sealed class QueryTests(RealClockConsoleFactory factory) : IClassFixture<RealClockConsoleFactory>
 {
     private const string Trace = "5bf92f3577b34da6a3ce929d0e0e4736";
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private async Task SeedAsync()
     {

@@ -135,9 +135,13 @@ public static class TelemetryQueryEndpoints
         group.MapGet("/logs/search", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores) =>
         {
             var (query, errors) = LogQueryFrom(http, user);
-            return errors.Count > 0
-                ? Results.ValidationProblem(errors)
-                : Results.Ok(stores.Logs.Query(query) is var page ? new PageView<LogView>([.. page.Items.Select(LogView.From)], page.TotalCount) : null);
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors);
+            }
+
+            var page = stores.Logs.Query(query);
+            return Results.Ok(new PageView<LogView>([.. page.Items.Select(LogView.From)], page.TotalCount));
         }).RequireAuthorization(Policies.ViewTelemetry);
 
         group.MapGet("/logs/statistics", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time) =>
