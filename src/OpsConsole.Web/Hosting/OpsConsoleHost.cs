@@ -22,6 +22,7 @@ using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
 using OpsConsole.Web.Observability;
+using OpsConsole.Web.Rules;
 using OpsConsole.Web.Security;
 using OpsConsole.Web.Seeding;
 using Prometheus;
@@ -87,6 +88,7 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new DemoMode(DemoHost.IsEnabled(sp.GetRequiredService<IOptions<DemoWorkloadOptions>>(), sp.GetRequiredService<IHostEnvironment>())));
         services.AddHostedService<DemoHost>();
 
+        services.AddOpsConsoleRules(builder.Configuration);
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -125,6 +127,7 @@ public static class OpsConsoleHost
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
+        await app.Services.GetRequiredService<RuleGroupCatalog>().LoadAsync(startup.Token);
         if (app.Environment.IsDevelopment())
         {
             await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);
@@ -191,6 +194,7 @@ public static class OpsConsoleHost
         app.MapTelemetryQueries();
         app.MapDashboardOverview();
         app.MapPrometheusApi();
+        app.MapRuleApi();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
