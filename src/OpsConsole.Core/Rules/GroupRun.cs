@@ -16,6 +16,7 @@ internal sealed class GroupRun
     private LoadedRuleGroup _loaded;
     private DateTimeOffset? _lastEvaluation;
     private TimeSpan _evaluationTime;
+    private DateTimeOffset? _nextEvaluation;
     private CancellationTokenSource? _stop;
     private Task _task = Task.CompletedTask;
 
@@ -100,13 +101,15 @@ internal sealed class GroupRun
         {
             // How it stops.
         }
+
+        SetNext(null);
     }
 
     public RuleGroupStatus Status()
     {
         lock (_gate)
         {
-            return new RuleGroupStatus(_loaded, IntervalMs, _lastEvaluation, _evaluationTime, [.. _statuses]);
+            return new RuleGroupStatus(_loaded, IntervalMs, _lastEvaluation, _evaluationTime, [.. _statuses]) { NextEvaluation = _nextEvaluation };
         }
     }
 
@@ -214,6 +217,7 @@ internal sealed class GroupRun
         var missed = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
+            SetNext(next);
             var wait = next - time.GetUtcNow().ToUnixTimeMilliseconds();
             if (wait > 0)
             {
@@ -238,6 +242,14 @@ internal sealed class GroupRun
             var following = NextSlot(time.GetUtcNow().ToUnixTimeMilliseconds());
             missed = (int)Math.Max(0, (following - next - IntervalMs) / IntervalMs);
             next = Math.Max(following, next + IntervalMs);
+        }
+    }
+
+    private void SetNext(long? slotMs)
+    {
+        lock (_gate)
+        {
+            _nextEvaluation = slotMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         }
     }
 

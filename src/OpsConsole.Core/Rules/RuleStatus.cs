@@ -26,7 +26,11 @@ public sealed record RuleStatus(Rule Rule, RuleHealth Health, string? LastError,
 
 /// <summary>A group, its effective interval and how its last evaluation went, rule by rule.</summary>
 public sealed record RuleGroupStatus(
-    LoadedRuleGroup Loaded, long IntervalMs, DateTimeOffset? LastEvaluation, TimeSpan EvaluationTime, IReadOnlyList<RuleStatus> Rules);
+    LoadedRuleGroup Loaded, long IntervalMs, DateTimeOffset? LastEvaluation, TimeSpan EvaluationTime, IReadOnlyList<RuleStatus> Rules)
+{
+    /// <summary>When the group runs next (null while the scheduler is not running it).</summary>
+    public DateTimeOffset? NextEvaluation { get; init; }
+}
 
 /// <summary>Told after every group evaluation (the console's own metrics count them).</summary>
 public interface IRuleEvaluationObserver

@@ -74,6 +74,7 @@ public static class RuleEndpoints
                 ["rules"] = shown,
                 ["evaluationTime"] = status.EvaluationTime.TotalSeconds,
                 ["lastEvaluation"] = Rfc3339(status.LastEvaluation),
+                ["nextEvaluation"] = status.NextEvaluation is null ? null : Rfc3339(status.NextEvaluation),
                 ["source"] = loaded.Source == RuleGroupSource.Provisioned ? "provisioned" : "api",
                 ["readOnly"] = loaded.Source == RuleGroupSource.Provisioned,
                 ["updatedAt"] = Rfc3339(loaded.UpdatedAt),

@@ -214,7 +214,7 @@ public sealed partial class RuleGroupCatalog(
         scheduler.SetGroups(groups);
     }
 
-    /// <summary>Every valid file's groups (file names relative to the content root) and the files that were not valid.</summary>
+    /// <summary>Every valid file's groups and the files that were not valid (named as Rules:Directory + file name, e.g. <c>rules/demo.yml</c>).</summary>
     private (List<(RuleGroup Group, string File)> Groups, HashSet<string> BadFiles) ReadFolder()
     {
         var groups = new List<(RuleGroup, string)>();
@@ -232,7 +232,7 @@ public sealed partial class RuleGroupCatalog(
             .Order(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            var file = Path.GetRelativePath(environment.ContentRootPath, path).Replace('\\', '/');
+            var file = Path.Combine(options.Value.Directory, Path.GetFileName(path)).Replace('\\', '/');
             RuleFileParseResult parsed;
             try
             {
