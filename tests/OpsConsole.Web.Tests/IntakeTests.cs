@@ -14,7 +14,8 @@ namespace OpsConsole.Web.Tests;
 /// <summary>The native JSON intake: durable before the answer, tenant from the key, bad input changes nothing.</summary>
 public sealed class IntakeTests(OpsConsoleFactory factory) : IClassFixture<OpsConsoleFactory>
 {
-    private static readonly LabelSet Requests = LabelSet.From(("__name__", "orders_total"), ("service", "shop"));
+    // As stored under globex: intake stamps tenant_id on every series of a tenant other than "default".
+    private static readonly LabelSet Requests = LabelSet.From(("__name__", "orders_total"), ("service", "shop"), ("tenant_id", "globex"));
 
     private TelemetryReader Reader => factory.Services.GetRequiredService<TelemetryReader>();
 
