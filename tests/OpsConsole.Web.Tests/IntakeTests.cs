@@ -145,7 +145,7 @@ public sealed class IntakeRestartTests
     public async Task AcceptedTelemetry_AfterARestartOnTheSameDatabase_IsStillThere()
     {
         var directory = Directory.CreateTempSubdirectory("opsconsole-restart-").FullName;
-        var labels = LabelSet.From(("__name__", "restarts_total"), ("service", "shop"));
+        var labels = LabelSet.From(("__name__", "restarts_total"), ("service", "shop"), ("tenant_id", "acme")); // stamped at intake
         using (var first = new SharedDatabaseFactory(directory) { KeepDatabase = true })
         {
             using var admin = first.CreateAdminClient();
