@@ -80,7 +80,8 @@ public sealed class QueryTests(RealClockConsoleFactory factory) : IClassFixture<
         Assert.Equal("ok", s.GetProperty("labels").GetProperty("status").GetString());
         Assert.Equal(17, s.GetProperty("samples")[0][1].GetDouble());
         Assert.Contains("# TYPE rag_queries_total counter", text);
-        Assert.Contains("rag_queries_total{status=\"ok\",opsconsole_tenant=\"acme\"} 17 ", text);
+        // Series of a tenant other than "default" carry tenant_id, stamped at intake.
+        Assert.Contains("rag_queries_total{status=\"ok\",tenant_id=\"acme\",opsconsole_tenant=\"acme\"} 17 ", text);
         var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, output + "\n" + text);
     }

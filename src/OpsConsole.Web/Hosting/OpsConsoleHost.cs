@@ -12,7 +12,9 @@ using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
 using OpsConsole.Core.Storage;
+using OpsConsole.Core.Storage.Series;
 using OpsConsole.Data;
+using OpsConsole.Data.Telemetry;
 using OpsConsole.Ingest;
 using OpsConsole.Ingest.Native;
 using OpsConsole.Ingest.Otlp;
@@ -70,6 +72,16 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton(sp => new TelemetryStores(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.ToHotStoreOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICommittedTelemetryObserver, HotStoreFeeder>();
+
+        // PromQL: the hot series store with the database behind it for older ranges, under the Query limits.
+        services.AddSingleton(sp => new HistorySeriesSource(sp.GetRequiredService<TelemetryStores>().Series, sp.GetRequiredService<TelemetryReader>()));
+        services.AddSingleton<ISeriesSource>(sp => sp.GetRequiredService<HistorySeriesSource>());
+        services.AddOptions<QueryOptions>().Bind(builder.Configuration.GetSection(QueryOptions.SectionName))
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.LookbackDelta > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero, "Query:Timeout, Query:LookbackDelta and Query:MaxRange must be positive durations.")
+            .Validate(o => o.MaxSamples > 0 && o.MaxPointsPerSeries > 0 && o.MaxSeries > 0, "Query:MaxSamples, Query:MaxPointsPerSeries and Query:MaxSeries must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<PromQlQueryStats>();
+        services.AddSingleton<PromQlQueries>();
         services.AddSingleton<HotWindowLoader>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
