@@ -130,6 +130,13 @@ public static class AnswerComparer
             differences.Add($"{labels}: {wrong.Count} value(s) differ, first at {first.Timestamp}: Prometheus {Format(first.Value)}, OpsConsole {Format(actualByTime[first.Timestamp].Value)}");
         }
 
+        // Equal values must also be written alike (Go's shortest decimal form, never an exponent).
+        var text = expected.Where(p => actualByTime.TryGetValue(p.Timestamp, out var a) && p.Value.Equals(a.Value) && p.Text != a.Text).ToList();
+        if (text.Count > 0)
+        {
+            differences.Add($"{labels}: {text.Count} value(s) written differently, first at {text[0].Timestamp}: Prometheus \"{text[0].Text}\", OpsConsole \"{actualByTime[text[0].Timestamp].Text}\"");
+        }
+
         if (differences.Count == 0 && !expected.Select(p => p.Timestamp).SequenceEqual(actual.Select(p => p.Timestamp)))
         {
             differences.Add($"{labels}: points are not in time order in OpsConsole");

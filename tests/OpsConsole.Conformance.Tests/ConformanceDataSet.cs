@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OpsConsole.Conformance.Tests;
 
 /// <summary>One series of the data set: metric name, other labels, samples (Unix ms, value) oldest first.</summary>
@@ -17,7 +19,9 @@ public sealed record DataSeries(string Name, IReadOnlyList<KeyValuePair<string, 
 /// scrapes from 1815 to 2505, worker w1/globex ends at 9000).</item>
 /// <item><c>up{job,instance}</c> (10; 0 while api 10.0.1.2 restarts and while w2 is missing), <c>build_info{version}</c>
 /// (4, for group_left), <c>tenant_quota{tenant_id}</c> (2, for on(tenant_id)).</item>
+/// <item><c>rpc_duration_seconds_*</c>: one more histogram with the same labels as api/acme's.</item>
 /// <item>Series that start and end inside the range: <c>batch_runs_total</c> (2400–6600, no scrapes 4815–5385),
+/// <c>batch_retries_total</c> (7200–9000, same labels as batch_runs_total),
 /// <c>deploy_in_progress</c> (9000–9900), <c>cache_hit_ratio</c> (10200–10800).</item>
 /// </list>
 /// </summary>
@@ -43,13 +47,13 @@ public static class ConformanceDataSet
 
     private static List<DataSeries> Generate()
     {
-        var random = new SplitMix64(20261001);
+        // Each family draws from its own seeded generator, so adding to one leaves the others' numbers alone.
         var series = new List<DataSeries>();
-        Counters(series, random);
-        Histograms(series, random);
-        Gauges(series, random);
+        Counters(series, new SplitMix64(20261001));
+        Histograms(series, new SplitMix64(20261002));
+        Gauges(series, new SplitMix64(20261003));
         Info(series);
-        ShortLived(series, random);
+        ShortLived(series, new SplitMix64(20261004));
         return series;
     }
 
@@ -101,53 +105,61 @@ public static class ConformanceDataSet
         {
             foreach (var tenant in Tenants)
             {
-                var scale = 0.05 + (0.5 * random.NextDouble());
-                var buckets = new double[BucketBounds.Length];
-                var bucketSamples = BucketBounds.Select(_ => new List<(long, double)>()).ToArray();
-                var sumSamples = new List<(long, double)>();
-                var countSamples = new List<(long, double)>();
-                double sum = 0;
-                foreach (var s in Times(0, DurationSeconds))
-                {
-                    if (job == "web" && tenant == "globex" && s == 6000)
-                    {
-                        Array.Clear(buckets);
-                        sum = 0;
-                    }
-
-                    var observations = 5 + (int)(random.NextDouble() * 40);
-                    for (var i = 0; i < observations; i++)
-                    {
-                        var latency = -scale * Math.Log(1 - random.NextDouble());
-                        sum += latency;
-                        for (var b = 0; b < BucketBounds.Length; b++)
-                        {
-                            if (b == BucketBounds.Length - 1 || latency <= double.Parse(BucketBounds[b], System.Globalization.CultureInfo.InvariantCulture))
-                            {
-                                buckets[b]++;
-                            }
-                        }
-                    }
-
-                    for (var b = 0; b < BucketBounds.Length; b++)
-                    {
-                        bucketSamples[b].Add((At(s), buckets[b]));
-                    }
-
-                    sumSamples.Add((At(s), sum));
-                    countSamples.Add((At(s), buckets[^1]));
-                }
-
-                var labels = new[] { ("job", job), ("instance", instances[0]), ("tenant_id", tenant) };
-                for (var b = 0; b < BucketBounds.Length; b++)
-                {
-                    series.Add(new DataSeries("request_duration_seconds_bucket", Labels([.. labels, ("le", BucketBounds[b])]), bucketSamples[b]));
-                }
-
-                series.Add(new DataSeries("request_duration_seconds_sum", Labels(labels), sumSamples));
-                series.Add(new DataSeries("request_duration_seconds_count", Labels(labels), countSamples));
+                var resetAt = job == "web" && tenant == "globex" ? 6000 : -1;
+                Histogram(series, random, "request_duration_seconds", [("job", job), ("instance", instances[0]), ("tenant_id", tenant)], resetAt);
             }
         }
+
+        // A second histogram with the same labels as one of the first: histogram_quantile must not mix their buckets.
+        Histogram(series, random, "rpc_duration_seconds", [("job", "api"), ("instance", "10.0.1.1:8080"), ("tenant_id", "acme")], -1);
+    }
+
+    private static void Histogram(List<DataSeries> series, SplitMix64 random, string name, (string, string)[] labels, int resetAt)
+    {
+        var scale = 0.05 + (0.5 * random.NextDouble());
+        var buckets = new double[BucketBounds.Length];
+        var bucketSamples = BucketBounds.Select(_ => new List<(long, double)>()).ToArray();
+        var sumSamples = new List<(long, double)>();
+        var countSamples = new List<(long, double)>();
+        double sum = 0;
+        foreach (var s in Times(0, DurationSeconds))
+        {
+            if (s == resetAt)
+            {
+                Array.Clear(buckets);
+                sum = 0;
+            }
+
+            var observations = 5 + (int)(random.NextDouble() * 40);
+            for (var i = 0; i < observations; i++)
+            {
+                var latency = -scale * Math.Log(1 - random.NextDouble());
+                sum += latency;
+                for (var b = 0; b < BucketBounds.Length; b++)
+                {
+                    if (b == BucketBounds.Length - 1 || latency <= double.Parse(BucketBounds[b], CultureInfo.InvariantCulture))
+                    {
+                        buckets[b]++;
+                    }
+                }
+            }
+
+            for (var b = 0; b < BucketBounds.Length; b++)
+            {
+                bucketSamples[b].Add((At(s), buckets[b]));
+            }
+
+            sumSamples.Add((At(s), sum));
+            countSamples.Add((At(s), buckets[^1]));
+        }
+
+        for (var b = 0; b < BucketBounds.Length; b++)
+        {
+            series.Add(new DataSeries(name + "_bucket", Labels([.. labels, ("le", BucketBounds[b])]), bucketSamples[b]));
+        }
+
+        series.Add(new DataSeries(name + "_sum", Labels(labels), sumSamples));
+        series.Add(new DataSeries(name + "_count", Labels(labels), countSamples));
     }
 
     private static void Gauges(List<DataSeries> series, SplitMix64 random)
@@ -238,6 +250,11 @@ public static class ConformanceDataSet
         }
 
         series.Add(new DataSeries("batch_runs_total", Labels(("job", "batch"), ("tenant_id", "acme")), batch));
+
+        // Same labels as batch_runs_total, later: after a function drops the names the two collide only across time.
+        double retries = 0;
+        series.Add(new DataSeries("batch_retries_total", Labels(("job", "batch"), ("tenant_id", "acme")),
+            Times(7200, 9000).Select(s => (At(s), retries += Math.Floor(random.NextDouble() * 2))).ToList()));
         series.Add(new DataSeries("deploy_in_progress", Labels(("job", "api"), ("tenant_id", "globex")), Times(9000, 9900).Select(s => (At(s), 1.0)).ToList()));
         series.Add(new DataSeries("cache_hit_ratio", Labels(("job", "web"), ("tenant_id", "acme")),
             Times(10200, DurationSeconds).Select(s => (At(s), Math.Round(random.NextDouble(), 3))).ToList()));

@@ -74,6 +74,7 @@ public static class ConformanceQueries
         Add("increase(http_requests_total{code=\"500\"}[15m])", [4600, 7837.5]);
         Add("increase(request_duration_seconds_count[10m])", [6120]);
         Add("increase(batch_runs_total[1h])", [6000]);
+        Add("rate({__name__=~\"batch_.*_total\"}[5m])", [5000, 8000]);
         Add("delta(queue_depth[10m])", [2600, 5400]);
         Add("delta(node_temperature_celsius[5m])", Mid);
         Add("delta(account_balance[3m])", [7837.5]);
@@ -102,6 +103,9 @@ public static class ConformanceQueries
         Add("histogram_quantile(0.75, request_duration_seconds_bucket)", [3600]);
         Add("histogram_quantile(0.5, rate(request_duration_seconds_bucket{le!=\"+Inf\"}[5m]))", Mid);
         Add("histogram_quantile(0.3, sum without (instance) (request_duration_seconds_bucket))", Mid);
+        Add("histogram_quantile(0.9, rate(rpc_duration_seconds_bucket[5m]))", Mid);
+        Add("histogram_quantile(0.5, {__name__=~\".*_duration_seconds_bucket\", tenant_id=\"globex\"})", Mid);
+        Add("histogram_quantile(0.5, {__name__=~\".*_duration_seconds_bucket\"})", Mid, Expect.Error);
 
         // Math, clamping and rounding.
         Add("abs(account_balance)", Mid);
@@ -130,6 +134,8 @@ public static class ConformanceQueries
         Add("absent(nonexistent_metric{job=\"x\", tenant_id=\"acme\"})", Mid);
         Add("absent(nonexistent_metric{job=\"x\", job=~\"y\", code=\"1\"})", Mid);
         Add("absent(nonexistent_metric{job=~\"x\"})", Mid);
+        Add("absent((nonexistent_metric{job=\"x\"}))", Mid);
+        Add("absent(nonexistent_metric{job=\"\", code=\"7\"})", Mid);
         Add("absent(http_requests_total)", Mid, Expect.Empty);
         Add("absent(sum(nonexistent_metric))", Mid);
         Add("absent(deploy_in_progress{job=\"api\"})", [5400]);
@@ -141,7 +147,7 @@ public static class ConformanceQueries
         Add("label_replace(up, \"pair\", \"$1-$2\", \"instance\", \"10\\\\.0\\\\.(\\\\d+)\\\\.(\\\\d+):.*\")", Mid);
         Add("label_replace(up, \"x\", \"y\", \"instance\", \"nomatch\")", Mid);
         Add("label_replace(rate(http_requests_total[5m]), \"code_class\", \"${1}xx\", \"code\", \"(.).*\")", Mid);
-        Add("label_replace(up, \"instance\", \"$2\", \"instance\", \"(.*)\")", Mid);
+        Add("label_replace(up, \"instance\", \"$2\", \"instance\", \"(.*)\")", Mid, Expect.Error);
 
         // sort.
         Add("sort(node_temperature_celsius)", Usual);
@@ -187,11 +193,20 @@ public static class ConformanceQueries
         Add("count_values(\"balance\", account_balance)", Mid);
         Add("count_values without (tenant_id) (\"b\", account_balance)", Mid);
         Add("count_values(\"rate\", round(rate(http_requests_total[5m]), 0.1))", Mid);
+        Add("count_values(\"small\", account_balance / 1e9)", Mid);
+        Add("topk(2, up{instance=\"10.0.1.1:8080\"} or up{instance=\"10.0.2.1:8080\"} or up{instance=\"10.0.1.2:8080\"} + 1)", Mid);
+        Add("bottomk(2, up{instance=\"10.0.1.1:8080\"} or up{instance=\"10.0.2.1:8080\"} or up{instance=\"10.0.1.2:8080\"} - 1)", Mid);
+        Add("topk(NaN, up)", Mid, Expect.Error);
         Add("stddev(node_temperature_celsius)", Mid);
         Add("stddev by (tenant_id) (account_balance)", Usual);
         Add("stddev without (code) (rate(http_requests_total[5m]))", Mid);
         Add("stddev(tenant_quota{tenant_id=\"acme\"})", Mid);
         Add("stddev(up)", [4400]);
+        Add("stddev(account_balance{tenant_id=\"acme\"} * 0 + 0.1)", Mid);
+        Add("avg(account_balance{tenant_id=\"acme\"} * 0 + 0.1)", Mid);
+        Add("topk(3, up)", [4400, 5400]);
+        Add("bottomk(2, up)", [4400, 5400]);
+        Add("topk by (job) (1, up)", Mid);
 
         // Arithmetic.
         Add("rate(http_requests_total[5m]) * 60", Mid);
@@ -208,21 +223,27 @@ public static class ConformanceQueries
         Add("-2 ^ 2", Mid);
         Add("(1 + 2) * 3 - 4 / 8", Mid);
         Add("10 % 3", Mid);
+        Add("account_balance / 1e9", Mid);
+        Add("queue_depth * 1e18", Mid);
+        Add("rate(http_requests_total{code=\"500\"}[5m]) / 1e6", Mid);
+        Add("1e-7", Mid);
+        Add("123456789012345678901234567890", Mid);
         Add("request_duration_seconds_sum / request_duration_seconds_count", Mid);
         Add("rate(request_duration_seconds_sum[5m]) / rate(request_duration_seconds_count[5m])", Mid);
 
         // Comparisons, with and without bool.
-        Add("queue_depth > 200", Mid);
-        Add("queue_depth > bool 200", Mid);
-        Add("200 < queue_depth", Mid);
-        Add("200 < bool queue_depth", Mid);
+        Add("queue_depth > 100", Mid);
+        Add("queue_depth > bool 100", Mid);
+        Add("100 < queue_depth", Mid);
+        Add("100 < bool queue_depth", Mid);
         Add("up == 0", [4400]);
         Add("up != bool 1", [4400]);
         Add("1 < bool 2", Mid);
         Add("2 >= bool 2", Mid);
         Add("account_balance <= -2", Usual);
-        Add("account_balance == 0.5", Mid);
-        Add("queue_depth > queue_depth offset 5m", Mid);
+        Add("up == 1", Mid);
+        Add("account_balance == bool account_balance offset 15s", Usual);
+        Add("queue_depth < queue_depth offset 5m", Mid);
         Add("queue_depth >= bool queue_depth offset 5m", Mid);
         Add("sum by (job) (rate(http_requests_total[5m])) > bool on(job) sum by (job) (rate(http_requests_total[5m] offset 10m))", Mid);
 
@@ -243,7 +264,7 @@ public static class ConformanceQueries
         Add("up unless on(job) build_info{job=\"api\"}", Mid);
         Add("queue_depth or vector(0)", [2200]);
         Add("absent(nonexistent_metric) or vector(2)", Mid);
-        Add("account_balance > 0 unless account_balance > 5", Usual);
+        Add("account_balance > 0 unless account_balance > 7", Usual);
         Add("rate(http_requests_total[5m]) and on(instance) (up == 1)", [4400]);
         Add("up and nonexistent_metric", Mid, Expect.Empty);
         Add("nonexistent_metric or up{job=\"node\"}", Mid);
@@ -320,6 +341,11 @@ public static class ConformanceQueries
         Add("clamp(account_balance, -1, 1)", Odd);
         Add("round(node_temperature_celsius / 3, 0.1)", Odd);
         Add("nonexistent_metric", Full, Expect.Empty);
+        Add("absent(nonexistent_metric{job=\"x\"})", Hourly);
+        Add("rate({__name__=~\"batch_.*_total\"}[5m])", (2000, 7000, 60));
+        Add("rate({__name__=~\"batch_.*_total\"}[5m])", Full, Expect.Error);
+        Add("-{__name__=~\"batch_.*_total\"}", Full, Expect.Error);
+        Add("histogram_quantile(0.5, {__name__=~\".*_duration_seconds_bucket\"})", Hourly, Expect.Error);
         Add("http_requests_total / on(job) http_requests_total", Odd, Expect.Error);
         return data;
     }

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace OpsConsole.Conformance.Tests;
 
 /// <summary>One point of an answer: the timestamp as sent (seconds, exact) and the value.</summary>
-public readonly record struct PromPoint(decimal Timestamp, double Value);
+public readonly record struct PromPoint(decimal Timestamp, double Value, string Text);
 
 /// <summary>One series or vector element of an answer, its labels in canonical form (sorted, <c>{a="1", b="2"}</c>).</summary>
 public sealed record PromSeries(string Labels, IReadOnlyList<PromPoint> Points);
@@ -33,7 +33,7 @@ public sealed record PromAnswer(HttpStatusCode HttpStatus, string Body, string S
         {
             "scalar" => new PromAnswer(httpStatus, body, status, null, null, resultType, [new PromSeries("{}", [ParsePoint(result)])], null),
             "string" => new PromAnswer(httpStatus, body, status, null, null, resultType,
-                [new PromSeries("{}", [new PromPoint(result[0].GetDecimal(), 0)])], result[1].GetString()),
+                [new PromSeries("{}", [new PromPoint(result[0].GetDecimal(), 0, "")])], result[1].GetString()),
             "vector" => new PromAnswer(httpStatus, body, status, null, null, resultType,
                 [.. result.EnumerateArray().Select(e => new PromSeries(CanonicalLabels(e.GetProperty("metric")), [ParsePoint(e.GetProperty("value"))]))], null),
             "matrix" => new PromAnswer(httpStatus, body, status, null, null, resultType,
@@ -44,15 +44,16 @@ public sealed record PromAnswer(HttpStatusCode HttpStatus, string Body, string S
 
     private static string? Optional(JsonElement root, string name) => root.TryGetProperty(name, out var e) ? e.GetString() : null;
 
-    private static PromPoint ParsePoint(JsonElement pair) => new(pair[0].GetDecimal(), ParseValue(pair[1].GetString()!));
+    private static PromPoint ParsePoint(JsonElement pair) => new(pair[0].GetDecimal(), ParseValue(pair[1].GetString()!), pair[1].GetString()!);
 
-    /// <summary>Prometheus's sample values: decimal text, <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c>.</summary>
+    /// <summary>Prometheus's sample values: decimal text, <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c> (nothing else).</summary>
     public static double ParseValue(string text) => text switch
     {
         "NaN" => double.NaN,
-        "+Inf" or "Inf" => double.PositiveInfinity,
+        "+Inf" => double.PositiveInfinity,
         "-Inf" => double.NegativeInfinity,
-        _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+        _ when text.All(c => char.IsAsciiDigit(c) || c is '.' or '-' or '+' or 'e' or 'E') => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+        _ => throw new FormatException($"\"{text}\" is not a Prometheus sample value"),
     };
 
     private static string CanonicalLabels(JsonElement metric) =>

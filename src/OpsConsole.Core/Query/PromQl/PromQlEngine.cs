@@ -55,7 +55,8 @@ public sealed class PromQlEngine(ISeriesSource source, PromQlOptions? options = 
         var expr = PromQlParser.Parse(query);
         if (expr.Type is not (PromQlType.Scalar or PromQlType.InstantVector))
         {
-            throw new PromQlEvaluationException($"invalid expression type \"{(expr.Type == PromQlType.String ? "string" : "range vector")}\" for range query, must be a scalar or an instant vector");
+            // A bad query, not a failed evaluation: Prometheus answers bad_data.
+            throw new PromQlParseException($"invalid expression type \"{(expr.Type == PromQlType.String ? "string" : "range vector")}\" for range query, must be a scalar or an instant vector", 1);
         }
 
         var evaluator = new PromQlEvaluator(source, _options, tenantId, startMs, endMs, stepMs, cancellationToken);
