@@ -269,6 +269,38 @@ public static class ConformanceQueries
         Add("up and nonexistent_metric", Mid, Expect.Empty);
         Add("nonexistent_metric or up{job=\"node\"}", Mid);
 
+        // NaN and infinities through sort, aggregations and comparisons.
+        Add("sort(account_balance or label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\"))", Mid);
+        Add("sort_desc(account_balance or label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\"))", Mid);
+        Add("topk(3, account_balance or label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\"))", Mid);
+        Add("bottomk(3, label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\") or account_balance)", Mid);
+        Add("max(label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\") or account_balance)", Mid);
+        Add("min(account_balance or label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\"))", Mid);
+        Add("quantile(0.5, account_balance or label_replace(vector(NaN), \"account\", \"nan\", \"\", \"\"))", Mid);
+        Add("count_values(\"x\", account_balance / 0)", Mid);
+        Add("sum(account_balance / 0)", Mid);
+        Add("avg(queue_depth / 0)", Mid);
+        Add("account_balance ^ 0.5", Mid);
+        Add("histogram_quantile(0.5, rate(request_duration_seconds_bucket[5m]) * 0)", Mid);
+        Add("(account_balance / 0) > 0", Mid);
+
+        // Regular expressions (fully anchored) and nesting.
+        Add("up{instance=~\"10.0.1.*\"}", Mid);
+        Add("up{job=~\"pi\"}", Mid, Expect.Empty);
+        Add("up{job=~\"(?i)API\"}", Mid);
+        Add("up{instance!~\".*:8080\"}", Mid);
+        Add("{__name__=~\"up|build_.*\", job=~\"a.*\"}", Mid);
+        Add("max by (job) (sum by (job, instance) (rate(http_requests_total[5m])))", Mid);
+        Add("count(count by (job) (up))", Mid);
+        Add("1 + 2 * 3 ^ 2 ^ 0.5 - 4", Mid);
+        Add("5.5 % -2", Mid);
+        Add("2 * -up", Mid);
+        Add("time() > bool 0", Mid);
+        Add("queue_depth offset 5m", [2400, 2820]);
+        Add("http_requests_total / ignoring(code) group_left sum without (code) (http_requests_total)", Mid);
+        Add("up * on() group_left tenant_quota{tenant_id=\"acme\"}", Mid);
+        Add("up unless on() vector(1)", Mid, Expect.Empty);
+
         // Errors both must report the same way.
         Add("http_requests_total / on(job) http_requests_total", Mid, Expect.Error);
         Add("up * on(job) group_left build_info", Mid, Expect.Error);

@@ -28,6 +28,7 @@ public sealed class ErrorConformanceTests(ConformanceFixture fixture)
     [InlineData("stdvar(queue_depth)")]
     [InlineData("present_over_time(queue_depth[10m])")]
     [InlineData("day_of_week()")]
+    [InlineData("label_replace(up, \"host\", \"$name\", \"instance\", \"(?P<name>.*):.*\")")]
     public async Task Unsupported_PrometheusAnswers_OpsConsoleSaysUnsupported(string query)
     {
         var url = $"/api/v1/query?query={Uri.EscapeDataString(query)}&time={QueryConformanceTests.Seconds(5400)}";
@@ -60,6 +61,10 @@ public sealed class ErrorConformanceTests(ConformanceFixture fixture)
     [InlineData("up and 1")]
     [InlineData("histogram_quantile(up, 0.9)")]
     [InlineData("label_replace(up, \"x\", \"y\", \"job\")")]
+    [InlineData("{job=~\"api|\"}")]
+    [InlineData("up offset 5m offset 1m")]
+    [InlineData("rate(up[5m] offset 1x)")]
+    [InlineData("up{job=\"unterminated}")]
     [InlineData("")]
     public async Task BadQuery_BothAnswerBadData(string query)
     {

@@ -51,9 +51,10 @@ public sealed class PromQlRangeQueryTests
     }
 
     [Fact]
-    public void Range_RangeVectorExpression_ThrowsInvalidType()
+    public void Range_RangeVectorExpression_ThrowsInvalidTypeAsBadQuery()
     {
-        var e = Assert.Throws<PromQlEvaluationException>(() => _engine.Range("temperature[1m]", At(0), At(60), 30_000, "acme"));
+        // A bad query (bad_data in the API, as Prometheus), not a failed evaluation.
+        var e = Assert.Throws<PromQlParseException>(() => _engine.Range("temperature[1m]", At(0), At(60), 30_000, "acme"));
 
         Assert.Contains("range vector", e.Message, StringComparison.Ordinal);
     }
