@@ -372,6 +372,16 @@ public static class ConformanceQueries
         Add("rate(http_requests_total[5m] offset 1h30m)", Full);
         Add("clamp(account_balance, -1, 1)", Odd);
         Add("round(node_temperature_celsius / 3, 0.1)", Odd);
+        Add("rate(http_requests_total{job=\"api\"}[20s])", Odd);
+        Add("delta(queue_depth[10m])", (1700, 3300, 30));
+        Add("increase(http_requests_total{instance=\"10.0.1.2:8080\"}[10m])", Gap);
+        Add("irate(http_requests_total{instance=\"10.0.1.2:8080\"}[5m])", Gap);
+        Add("idelta(batch_runs_total[1m])", (4500, 5700, 15));
+        Add("queue_depth offset -1m", Tail);
+        Add("absent(deploy_in_progress)", Full);
+        Add("scalar(deploy_in_progress)", (8700, 10500, 60));
+        Add("scalar(queue_depth)", Odd);
+        Add("sum by (code) (increase(http_requests_total[15m]))", (1234.567, 9876.543, 61.5));
         Add("nonexistent_metric", Full, Expect.Empty);
         Add("absent(nonexistent_metric{job=\"x\"})", Hourly);
         Add("rate({__name__=~\"batch_.*_total\"}[5m])", (2000, 7000, 60));
