@@ -21,6 +21,7 @@ missing=()
 { [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ]; } || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
@@ -34,6 +35,7 @@ PG_BIN=$(pg_bin)
 [ -x "$PG_BIN/postgres" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
 command -v chromium >/dev/null || die "chromium is required for the e2e tests"
 command -v promtool >/dev/null || die "promtool (Debian package prometheus) is required"
+command -v npm >/dev/null || die "npm is required: the build installs the browser libraries from package-lock.json"
 
 # --- 2. a throwaway PostgreSQL on loopback --------------------------------------------------------
 PG_DIR=$(mktemp -d /tmp/opsconsole-pg.XXXXXX)
