@@ -190,6 +190,7 @@ function buildOptions(spec, element) {
   const colors = themeColors(dark);
   const fmt = v => formatValue(v, spec.unit, spec.decimals);
   const isTime = timeKinds.has(spec.kind);
+  const zoomable = isTime && spec.kind !== "heatmap" && !spec.sparkline;
   const options = {
     chart: {
       type: spec.kind === "heatmap" ? "heatmap" : spec.kind,
@@ -200,12 +201,13 @@ function buildOptions(spec, element) {
       animations: { enabled: false },
       redrawOnParentResize: true,
       toolbar: {
-        show: isTime && spec.kind !== "heatmap",
+        show: zoomable,
         tools: { download: false, selection: false, zoom: true, zoomin: false, zoomout: false, pan: false, reset: true },
         autoSelected: "zoom",
       },
-      zoom: { enabled: isTime && spec.kind !== "heatmap", type: "x", autoScaleYaxis: false },
+      zoom: { enabled: zoomable, type: "x", autoScaleYaxis: false },
       stacked: !!spec.stacked,
+      sparkline: { enabled: !!spec.sparkline },
       events: {
         zoomed: (_ctx, range) => onZoomed(element, range),
       },
@@ -305,11 +307,20 @@ export async function update(element, spec) {
   }
 }
 
-// batch: { points: [{ series, x, y }], xMin, xMax } — series is the series' name; a new name adds a series.
+// batch: { points: [{ series, x, y }], xMin, xMax, replaceFrom } — series is the series' name (a new name adds a
+// series); points at or after replaceFrom are dropped first, because the newest step is evaluated again.
 export async function append(element, batch) {
   const state = charts.get(element);
   if (!state || !timeKinds.has(state.spec.kind)) {
     return 0;
+  }
+
+  if (typeof batch.replaceFrom === "number") {
+    for (const s of state.series) {
+      while (s.data.length && s.data[s.data.length - 1][0] >= batch.replaceFrom) {
+        s.data.pop();
+      }
+    }
   }
 
   const byName = new Map(state.series.map(s => [s.name, s]));

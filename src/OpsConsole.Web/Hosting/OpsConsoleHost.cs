@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
@@ -21,6 +22,7 @@ using OpsConsole.Simulator;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
+using OpsConsole.Web.Dashboards;
 using OpsConsole.Web.Observability;
 using OpsConsole.Web.Security;
 using OpsConsole.Web.Seeding;
@@ -87,6 +89,10 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new DemoMode(DemoHost.IsEnabled(sp.GetRequiredService<IOptions<DemoWorkloadOptions>>(), sp.GetRequiredService<IHostEnvironment>())));
         services.AddHostedService<DemoHost>();
 
+        services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
+        services.AddSingleton<InMemoryDashboardCatalog>();
+        services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<InMemoryDashboardCatalog>());
+        services.AddScoped<DashboardLiveSession>();
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -125,6 +131,9 @@ public static class OpsConsoleHost
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
+        var dashboards = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        app.Services.GetRequiredService<InMemoryDashboardCatalog>().LoadDirectory(
+            Path.Combine(app.Environment.ContentRootPath, dashboards.Directory), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpsConsole.Dashboards"));
         if (app.Environment.IsDevelopment())
         {
             await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);

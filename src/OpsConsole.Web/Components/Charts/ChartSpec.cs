@@ -73,6 +73,9 @@ public sealed record ChartSpec
 
     public bool Dark { get; init; }
 
+    /// <summary>A small chart without axes, legend or toolbar (under a stat's value).</summary>
+    public bool Sparkline { get; init; }
+
     [JsonIgnore]
     public bool IsTimeSeries => Kind is ChartKind.Line or ChartKind.Area or ChartKind.Heatmap;
 }
@@ -83,8 +86,11 @@ public readonly record struct ChartAppendPoint(string Series, long X, double? Y)
     public static ChartAppendPoint Of(string series, long x, double y) => new(series, x, double.IsFinite(y) ? y : null);
 }
 
-/// <summary>What <see cref="OcChart.AppendAsync"/> sends: the new points and the window after them.</summary>
-public sealed record ChartAppend(IReadOnlyList<ChartAppendPoint> Points, long? XMin, long? XMax);
+/// <summary>
+/// What <see cref="OcChart.AppendAsync"/> sends: the new points and the window after them. Points drawn at or after
+/// <see cref="ReplaceFrom"/> are dropped first (the newest step, re-evaluated, comes again).
+/// </summary>
+public sealed record ChartAppend(IReadOnlyList<ChartAppendPoint> Points, long? XMin, long? XMax, long? ReplaceFrom = null);
 
 /// <summary>A range the user selected on a time series, Unix milliseconds.</summary>
 public readonly record struct ChartRange(long FromMs, long ToMs);
