@@ -281,14 +281,36 @@ function onZoomed(element, range) {
   state.dotnet?.invokeMethodAsync("OnZoomed", Math.round(min), Math.round(max)).catch(() => { /* the circuit is gone */ });
 }
 
+// The element says how many points it draws and the newest one's time, so tests (and curious people) can see
+// live points arrive without reading the SVG.
+function mark(element, series) {
+  let points = 0;
+  let lastX = null;
+  for (const s of series) {
+    points += s.data.length;
+    if (s.data.length) {
+      const x = s.data[s.data.length - 1][0];
+      lastX = lastX === null ? x : Math.max(lastX, x);
+    }
+  }
+
+  element.dataset.points = String(points);
+  element.dataset.lastX = lastX === null ? "" : String(lastX);
+}
+
 // ---- API ---------------------------------------------------------------------------------------------------------
 export async function create(element, dotnet, spec) {
   const ApexCharts = await apex();
+  if (!element || !element.isConnected) {
+    return; // removed while ApexCharts loaded
+  }
+
   dispose(element);
   const chart = new ApexCharts(element, buildOptions(spec, element));
   const state = { chart, dotnet, spec, series: seriesOf(spec), silent: false };
   charts.set(element, state);
   await chart.render();
+  mark(element, state.series);
 }
 
 export async function update(element, spec) {
@@ -299,6 +321,7 @@ export async function update(element, spec) {
 
   state.spec = spec;
   state.series = seriesOf(spec);
+  mark(element, state.series);
   state.silent = true;
   try {
     await state.chart.updateOptions(buildOptions(spec, element), true, false, false);
@@ -357,6 +380,7 @@ export async function append(element, batch) {
   }
 
   state.spec = { ...state.spec, xMin: batch.xMin ?? state.spec.xMin, xMax: batch.xMax ?? state.spec.xMax };
+  mark(element, state.series);
   state.silent = true;
   try {
     await state.chart.updateOptions({

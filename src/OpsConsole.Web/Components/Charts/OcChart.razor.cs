@@ -55,6 +55,11 @@ public sealed partial class OcChart : IAsyncDisposable
             if (!_created)
             {
                 _module ??= await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
+                if (_disposed)
+                {
+                    return; // the page moved on while the module loaded
+                }
+
                 _self ??= DotNetObjectReference.Create(this);
                 _drawn = Spec;
                 _drawnDark = Dark;

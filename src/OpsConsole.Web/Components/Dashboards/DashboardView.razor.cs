@@ -121,6 +121,11 @@ public sealed partial class DashboardView
         _panelRefs.Clear();
         StateHasChanged();
 
+        if (!RendererInfo.IsInteractive)
+        {
+            return; // prerendering: show the skeletons now; the circuit evaluates the panels
+        }
+
         var generation = _generation;
         var window = _window;
         var token = _loading.Token;
