@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
@@ -23,6 +24,7 @@ using OpsConsole.Simulator;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
+using OpsConsole.Web.Dashboards;
 using OpsConsole.Web.Observability;
 using OpsConsole.Web.Rules;
 using OpsConsole.Web.Security;
@@ -101,6 +103,10 @@ public static class OpsConsoleHost
         services.AddHostedService<DemoHost>();
 
         services.AddOpsConsoleRules(builder.Configuration);
+        services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
+        services.AddSingleton<InMemoryDashboardCatalog>();
+        services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<InMemoryDashboardCatalog>());
+        services.AddScoped<DashboardLiveSession>();
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -140,6 +146,9 @@ public static class OpsConsoleHost
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
         await app.Services.GetRequiredService<RuleGroupCatalog>().LoadAsync(startup.Token);
+        var dashboards = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        app.Services.GetRequiredService<InMemoryDashboardCatalog>().LoadDirectory(
+            Path.Combine(app.Environment.ContentRootPath, dashboards.Directory), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpsConsole.Dashboards"));
         if (app.Environment.IsDevelopment())
         {
             await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);
