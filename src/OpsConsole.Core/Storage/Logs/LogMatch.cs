@@ -113,9 +113,10 @@ public abstract class LogMatch
         return new FieldMatch(field, Normalize(field, value));
     }
 
+    /// <summary>The field's value starts with <paramref name="prefix"/>; an empty prefix means the field is present.</summary>
     public static LogMatch FieldPrefix(LogField field, string prefix)
     {
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentNullException.ThrowIfNull(prefix);
         return new FieldPrefixMatch(field, Normalize(field, prefix));
     }
 
