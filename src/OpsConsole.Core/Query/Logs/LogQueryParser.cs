@@ -51,7 +51,7 @@ public static class LogQueryParser
             throw new LogQueryParseException($"The query is {query.Length:N0} characters long; at most {MaxQueryLength:N0} are allowed.", MaxQueryLength + 1);
         }
 
-        var parser = new Parser(Lexer.Tokenize(query));
+        var parser = new Parser(Lexer.Tokenize(query), query.TrimEnd().Length + 1);
         return parser.ParseQuery();
     }
 
@@ -232,7 +232,7 @@ public static class LogQueryParser
         _ => field + ":value",
     };
 
-    private sealed class Parser(List<Token> tokens)
+    private sealed class Parser(List<Token> tokens, int endPosition)
     {
         private int _next;
         private int _depth;
@@ -259,7 +259,7 @@ public static class LogQueryParser
 
         private Token? Peek => _next < tokens.Count ? tokens[_next] : null;
 
-        private int EndPosition => tokens.Count == 0 ? 1 : tokens[^1].Position + Math.Max(1, tokens[^1].Text.Length);
+        private int EndPosition => endPosition;
 
         private LogMatch ParseOr()
         {

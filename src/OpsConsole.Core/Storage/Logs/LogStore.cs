@@ -151,8 +151,9 @@ public sealed class LogStore
             if (before is { } cursor)
             {
                 passing = 0;
-                foreach (var i in matches)
+                for (var k = 0; k < matches.Count; k++)
                 {
+                    var i = matches[k];
                     if (new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i)) < cursor)
                     {
                         matches[passing++] = i;
