@@ -21,6 +21,7 @@ using OpsConsole.Simulator;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
+using OpsConsole.Web.Logs;
 using OpsConsole.Web.Observability;
 using OpsConsole.Web.Security;
 using OpsConsole.Web.Seeding;
@@ -69,6 +70,11 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton(sp => new TelemetryStores(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.ToHotStoreOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICommittedTelemetryObserver, HotStoreFeeder>();
+        services.AddOptions<LogSearchOptions>().Bind(builder.Configuration.GetSection(LogSearchOptions.SectionName))
+            .Validate(o => o.QueryTimeout > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero && o.MaxLimit > 0 && o.TailMaxLinesPerSecond > 0,
+                "Logs:QueryTimeout, Logs:MaxRange, Logs:MaxLimit and Logs:TailMaxLinesPerSecond must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LogExplorer>();
         services.AddSingleton<HotWindowLoader>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
@@ -189,6 +195,7 @@ public static class OpsConsoleHost
         app.MapOtlpGrpc(otlpPolicy);
         app.MapServiceDiscovery();
         app.MapTelemetryQueries();
+        app.MapLogQueries();
         app.MapDashboardOverview();
         app.MapPrometheusApi();
         app.MapStaticAssets().AllowAnonymous();

@@ -128,6 +128,7 @@ public sealed class LogStore
     public LogSearchResult Search(LogSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
+        cancellationToken.ThrowIfCancellationRequested();
         var limit = Math.Clamp(search.Limit, 1, LogQuery.MaxLimit);
         var (from, to) = Range(search.From, search.To);
         var before = search.Before;
@@ -224,6 +225,7 @@ public sealed class LogStore
     {
         ArgumentNullException.ThrowIfNull(match);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(bucket, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
         var bucketNs = (ulong)bucket.Ticks * 100;
         match = Scoped(match, tenantId);
         var (from, to) = Range(fromTime, toTime);
