@@ -55,6 +55,24 @@ public static class LogQueryParser
         return parser.ParseQuery();
     }
 
+    /// <summary>
+    /// The clause that matches <paramref name="field"/> (a reserved field name or <c>attr.KEY</c>) equal to
+    /// <paramref name="value"/> exactly, quoted when needed; null when the field name cannot be written in a query.
+    /// </summary>
+    public static string? FieldClause(string field, string value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(value);
+        if (field.Length == 0 || !Lexer.IsFieldName(field) || field == AttributePrefix)
+        {
+            return null;
+        }
+
+        var plain = value.Length > 0 && value[0] is not ('>' or '<')
+            && !value.Any(c => char.IsWhiteSpace(c) || c is '"' or '(' or ')' or '*' or '\\');
+        return plain ? field + ":" + value : field + ":\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+
     private enum Kind
     {
         Word,
@@ -203,7 +221,7 @@ public static class LogQueryParser
             throw new LogQueryParseException($"Unterminated quote: the '\"' at {open + 1} has no closing '\"' (write \\\" for a quote inside).", open + 1);
         }
 
-        private static bool IsFieldName(ReadOnlySpan<char> name)
+        public static bool IsFieldName(ReadOnlySpan<char> name)
         {
             if (!char.IsAsciiLetter(name[0]) && name[0] != '_')
             {
