@@ -103,7 +103,8 @@ public sealed class LogComponentTests
         Assert.Equal(50.0, third.Sum(r => double.Parse(r.GetAttribute("height")!, CultureInfo.InvariantCulture)), 3);
         Assert.Equal("Jan 1 00:02:00–00:03:00 UTC: 4 lines (2 fatal, 1 warn, 1 info)".Replace("Jan 1", At.Date.ToString("MMM d", CultureInfo.InvariantCulture), StringComparison.Ordinal),
             bars[2].GetAttribute("aria-label"));
-        Assert.Contains("12 lines · 1 min per bar", cut.Find("figcaption").TextContent);
+        Assert.Contains("12 lines · ", cut.Find("figcaption").TextContent);
+        Assert.Contains("UTC · 1 min per bar · peak 8", cut.Find("figcaption").TextContent);
         Assert.Equal(["fatal", "error", "warn", "info"], cut.FindAll("[data-testid=histogram-key]").Select(k => k.GetAttribute("data-level")));
 
         static double Y(AngleSharp.Dom.IElement rect) => double.Parse(rect.GetAttribute("y")!, CultureInfo.InvariantCulture);
