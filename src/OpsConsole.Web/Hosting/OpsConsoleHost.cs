@@ -25,6 +25,7 @@ using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
 using OpsConsole.Web.Dashboards;
+using OpsConsole.Web.Logs;
 using OpsConsole.Web.Observability;
 using OpsConsole.Web.Rules;
 using OpsConsole.Web.Security;
@@ -84,6 +85,11 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton<PromQlQueryStats>();
         services.AddSingleton<PromQlQueries>();
+        services.AddOptions<LogSearchOptions>().Bind(builder.Configuration.GetSection(LogSearchOptions.SectionName))
+            .Validate(o => o.QueryTimeout > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero && o.MaxLimit > 0 && o.TailMaxLinesPerSecond > 0,
+                "Logs:QueryTimeout, Logs:MaxRange, Logs:MaxLimit and Logs:TailMaxLinesPerSecond must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LogExplorer>();
         services.AddSingleton<HotWindowLoader>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
@@ -213,6 +219,7 @@ public static class OpsConsoleHost
         app.MapOtlpGrpc(otlpPolicy);
         app.MapServiceDiscovery();
         app.MapTelemetryQueries();
+        app.MapLogQueries();
         app.MapDashboardOverview();
         app.MapPrometheusApi();
         app.MapRuleApi();
