@@ -1,5 +1,6 @@
 using OpsConsole.Core.Query.PromQl;
 using OpsConsole.Core.Storage.Series;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Core.Dashboards;
 
@@ -13,6 +14,9 @@ public sealed record ResolvedVariable(DashboardVariable Definition, IReadOnlyLis
     public bool IsAll => Definition.IncludeAll && Selected == DashboardVariables.All;
 }
 
+/// <summary>The values of a label among the series matching the matchers (the tenant scope is already among them).</summary>
+public delegate Task<IReadOnlyList<string>> LabelValuesLookup(string label, IReadOnlyList<LabelMatcher> matchers, CancellationToken cancellationToken);
+
 /// <summary>Works out each variable's choices (from the data, for tenant and query variables) and the value to use.</summary>
 public static class DashboardVariables
 {
@@ -25,25 +29,29 @@ public static class DashboardVariables
     /// <summary>
     /// Resolves every variable. <paramref name="requested"/> holds the values asked for (from the URL); one that is not
     /// among the choices is not used: the default is, and <see cref="ResolvedVariable.Problem"/> says so. A tenant's
-    /// user (<paramref name="tenantId"/> not null) has the tenant variable fixed to their own tenant.
+    /// user (<paramref name="tenantScope"/> not null) has the tenant variable fixed to their own tenant, and every
+    /// label-value lookup of a query variable is limited to series with <c>tenant_id="&lt;tenant&gt;"</c>, as the
+    /// PromQL engine limits their queries.
     /// </summary>
-    public static IReadOnlyList<ResolvedVariable> Resolve(Dashboard dashboard, SeriesStore series, string? tenantId, IReadOnlyDictionary<string, string> requested)
+    public static async Task<IReadOnlyList<ResolvedVariable>> ResolveAsync(
+        Dashboard dashboard, LabelValuesLookup labelValues, string? tenantScope, IReadOnlyDictionary<string, string> requested, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dashboard);
-        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(labelValues);
         ArgumentNullException.ThrowIfNull(requested);
+        var scope = new PromQlOptions { TenantScope = tenantScope };
         var result = new List<ResolvedVariable>();
         foreach (var v in dashboard.Variables)
         {
             requested.TryGetValue(v.Name, out var asked);
-            if (v.Type == "tenant" && tenantId is not null)
+            if (v.Type == "tenant" && tenantScope is not null)
             {
-                var problem = asked is not null && asked != tenantId ? $"The tenant is fixed to yours ({tenantId}); '{asked}' was not applied." : null;
-                result.Add(new ResolvedVariable(v, [tenantId], tenantId, Fixed: true, problem));
+                var problem = asked is not null && asked != tenantScope ? $"The tenant is fixed to yours ({tenantScope}); '{asked}' was not applied." : null;
+                result.Add(new ResolvedVariable(v, [tenantScope], tenantScope, Fixed: true, problem));
                 continue;
             }
 
-            var options = Options(v, series, tenantId);
+            var options = await OptionsAsync(v, labelValues, scope, cancellationToken);
             var fallback = Default(v, options);
             if (asked is null)
             {
@@ -62,6 +70,14 @@ public static class DashboardVariables
         }
 
         return result;
+    }
+
+    /// <summary><see cref="ResolveAsync"/> over the hot <paramref name="series"/> store (every stored tenant, limited by the scope label).</summary>
+    public static IReadOnlyList<ResolvedVariable> Resolve(Dashboard dashboard, SeriesStore series, string? tenantScope, IReadOnlyDictionary<string, string> requested)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        return ResolveAsync(dashboard, (label, matchers, _) => Task.FromResult(series.LabelValues(null, label, matchers)), tenantScope, requested)
+            .GetAwaiter().GetResult();
     }
 
     /// <summary>The values to interpolate: "All" becomes the variable's all-value, inserted unescaped.</summary>
@@ -86,7 +102,7 @@ public static class DashboardVariables
         return new VariableValues(values, raw);
     }
 
-    private static List<string> Options(DashboardVariable v, SeriesStore series, string? tenantId)
+    private static async Task<List<string>> OptionsAsync(DashboardVariable v, LabelValuesLookup labelValues, PromQlOptions scope, CancellationToken ct)
     {
         switch (v.Type)
         {
@@ -94,15 +110,15 @@ public static class DashboardVariables
             case "constant":
                 return [.. v.Options];
             case "tenant" when v.Query is null:
-                return [.. series.LabelValues(tenantId, TenantLabel)];
+                return [.. await labelValues(TenantLabel, scope.Scoped([]), ct)];
             default:
                 if (DashboardValidator.ParseLabelValues(v.Query) is not { } q)
                 {
                     return [];
                 }
 
-                var matchers = q.Selector is { } s && PromQlParser.Parse(s) is VectorSelector selector ? selector.Matchers : [];
-                return [.. series.LabelValues(tenantId, q.Label, matchers)];
+                IReadOnlyList<LabelMatcher> matchers = q.Selector is { } s && PromQlParser.Parse(s) is VectorSelector selector ? selector.Matchers : [];
+                return [.. await labelValues(q.Label, scope.Scoped(matchers), ct)];
         }
     }
 

@@ -1,5 +1,7 @@
 using OpsConsole.Core.Dashboards;
+using OpsConsole.Core.Query.PromQl;
 using OpsConsole.Core.Storage;
+using OpsConsole.Core.Storage.Series;
 
 namespace OpsConsole.Web.Dashboards;
 
@@ -18,23 +20,28 @@ public interface ILivePanel
     Task UpdateAsync(PanelResult result, QueryWindow window);
 }
 
-/// <summary>What is on screen: the dashboard's panels, variable values, tenant, range and the end of the last evaluated step.</summary>
-public sealed record LiveView(IReadOnlyList<ILivePanel> Panels, VariableValues Values, string? TenantId, QueryWindow Window);
+/// <summary>
+/// What is on screen: the dashboard's panels, variable values, the viewer's engine options (limits and tenant scope,
+/// from <c>PromQlQueries.EngineOptions(user)</c>), the range and the end of the last evaluated step.
+/// </summary>
+public sealed record LiveView(IReadOnlyList<ILivePanel> Panels, VariableValues Values, PromQlOptions Engine, QueryWindow Window);
 
 /// <summary>
 /// Keeps an open dashboard current, one per circuit (scoped). Ingestion announces stored batches through
 /// <see cref="TelemetryEvents"/>; at most once per <see cref="MinInterval"/>, when new metric samples arrived, the
 /// session re-evaluates only the newest step(s) of each time series (from the last step it evaluated to now) and
 /// pushes those points to the panel (<see cref="ILivePanel.AppendAsync"/>), and re-evaluates instant panels at now.
-/// The browser runs no timer.
+/// The browser runs no timer. Queries read <paramref name="source"/> (in the console the database-backed
+/// <c>HistorySeriesSource</c>, as the PromQL API does) under the view's engine options: a tenant admin's queries get
+/// the <c>tenant_id</c> matcher from the engine.
 /// </summary>
-public sealed class DashboardLiveSession(TelemetryStores stores, TimeProvider time, ILogger<DashboardLiveSession> logger) : IDisposable
+public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource source, TimeProvider time, ILogger<DashboardLiveSession> logger) : IDisposable
 {
     /// <summary>At most this often per open dashboard.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
-    private readonly PanelEvaluator _evaluator = new(stores.Series);
+    private PanelEvaluator _evaluator = new(source);
     private IDisposable? _subscription;
     private CancellationTokenSource? _cts;
     private LiveView? _view;
@@ -69,6 +76,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, TimeProvider ti
         lock (_gate)
         {
             _view = view;
+            _evaluator = new PanelEvaluator(source, view.Engine);
             _lastStepEnd = view.Window.ToMs;
             _samplesSeen = stores.Events.Latest?.SamplesTotal ?? 0;
             _cts = new CancellationTokenSource();
@@ -153,7 +161,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, TimeProvider ti
         if (panel.Kind != PanelType.TimeSeries && panel.Kind != PanelType.Heatmap && panel.Kind != PanelType.Text)
         {
             var instantPanel = panel.Options.Sparkline ? panel with { Options = panel.Options with { Sparkline = false } } : panel;
-            await live.UpdateAsync(_evaluator.Evaluate(instantPanel, view.Values, full, view.TenantId, ct), full);
+            await live.UpdateAsync(_evaluator.Evaluate(instantPanel, view.Values, full, null, ct), full);
         }
 
         if (!hasSeries)
@@ -162,7 +170,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, TimeProvider ti
         }
 
         // The steps since the last one drawn (that one again: late samples may have changed it) and a point at now.
-        var steps = _evaluator.EvaluateRange(panel, view.Values, w.Slice(from, stepEnd), view.TenantId, ct);
+        var steps = _evaluator.EvaluateRange(panel, view.Values, w.Slice(from, stepEnd), null, ct);
         if (steps.Error is not null)
         {
             return; // the full evaluation on the next range change shows the error; keep what is drawn
@@ -171,7 +179,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, TimeProvider ti
         var series = steps.Series;
         if (now > stepEnd)
         {
-            var head = _evaluator.EvaluateRange(panel, view.Values, w.Slice(now, now), view.TenantId, ct);
+            var head = _evaluator.EvaluateRange(panel, view.Values, w.Slice(now, now), null, ct);
             if (head.Error is null && head.Series.Count > 0)
             {
                 series = Merge(series, head.Series);

@@ -22,7 +22,7 @@ public sealed class DashboardVariablesTests
     [Fact]
     public void Resolve_Defaults_ComeFromTheDataAndTheDocument()
     {
-        var vars = DashboardVariables.Resolve(Dashboard, PanelEvaluatorTests.Store(), tenantId: null, Asked());
+        var vars = DashboardVariables.Resolve(Dashboard, PanelEvaluatorTests.Store(), tenantScope: null, Asked());
 
         Assert.Equal(["acme", "globex"], vars[0].Options);
         Assert.True(vars[0].IsAll);
@@ -55,12 +55,29 @@ public sealed class DashboardVariablesTests
     [Fact]
     public void Resolve_ForATenantsUser_FixesTheTenantToTheirs()
     {
-        var vars = DashboardVariables.Resolve(Dashboard, PanelEvaluatorTests.Store(), tenantId: "acme", Asked(("tenant", "globex")));
+        var vars = DashboardVariables.Resolve(Dashboard, PanelEvaluatorTests.Store(), tenantScope: "acme", Asked(("tenant", "globex")));
 
         Assert.True(vars[0].Fixed);
         Assert.Equal("acme", vars[0].Selected);
         Assert.Equal(["acme"], vars[0].Options);
         Assert.Contains("fixed to yours (acme)", vars[0].Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_ForATenantsUser_QueryVariablesListOnlyTheirTenantsValues()
+    {
+        var dashboard = Dashboard with
+        {
+            Variables = [new DashboardVariable { Name = "service", Type = "query", Query = "label_values(http_requests_total, service)" }],
+        };
+
+        var everyone = DashboardVariables.Resolve(dashboard, PanelEvaluatorTests.Store(), tenantScope: null, Asked());
+        var globex = DashboardVariables.Resolve(dashboard, PanelEvaluatorTests.Store(), tenantScope: "globex", Asked(("service", "rag-service")));
+
+        Assert.Equal(["api-gateway", "rag-service"], everyone[0].Options);
+        Assert.Equal(["api-gateway"], globex[0].Options); // rag-service has traffic of acme only
+        Assert.Equal("api-gateway", globex[0].Selected);
+        Assert.Equal("'rag-service' is not a value of $service; showing 'api-gateway' instead.", globex[0].Problem);
     }
 
     [Fact]

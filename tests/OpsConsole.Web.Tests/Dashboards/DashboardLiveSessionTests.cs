@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Ingestion;
+using OpsConsole.Core.Query.PromQl;
 using OpsConsole.Core.Storage;
 using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Dashboards;
@@ -96,8 +97,8 @@ public sealed class DashboardLiveSessionTests
         var window = QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5));
         var chart = new RecordingPanel(Panel("rate", "timeseries", "sum by (service) (rate(http_requests_total[1m]))"));
         var stat = new RecordingPanel(Panel("total", "stat", "sum(http_requests_total)"));
-        using var session = new DashboardLiveSession(stores, clock, NullLogger<DashboardLiveSession>.Instance);
-        session.Start(new LiveView([chart, stat], VariableValues.None, null, window));
+        using var session = new DashboardLiveSession(stores, stores.Series, clock, NullLogger<DashboardLiveSession>.Instance);
+        session.Start(new LiveView([chart, stat], VariableValues.None, new PromQlOptions(), window));
 
         clock.Advance(TimeSpan.FromSeconds(20));
         stores.Store(Samples(startMs + 15_000, 1, 1230)); // one new scrape
@@ -123,8 +124,8 @@ public sealed class DashboardLiveSessionTests
         var startMs = Start.ToUnixTimeMilliseconds();
         stores.Store(Samples(startMs - 60_000, 5, 0));
         var chart = new RecordingPanel(Panel("rate", "timeseries", "sum(rate(http_requests_total[1m]))"));
-        using var session = new DashboardLiveSession(stores, clock, NullLogger<DashboardLiveSession>.Instance);
-        session.Start(new LiveView([chart], VariableValues.None, null, QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5))));
+        using var session = new DashboardLiveSession(stores, stores.Series, clock, NullLogger<DashboardLiveSession>.Instance);
+        session.Start(new LiveView([chart], VariableValues.None, new PromQlOptions(), QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5))));
 
         stores.Events.Record(spans: 10, logs: 3, samples: 0);
         clock.Advance(TimeSpan.FromSeconds(2));
@@ -141,8 +142,8 @@ public sealed class DashboardLiveSessionTests
         var stores = new TelemetryStores(new HotStoreOptions(), clock);
         var startMs = Start.ToUnixTimeMilliseconds();
         var chart = new RecordingPanel(Panel("rate", "timeseries", "sum(rate(http_requests_total[1m]))"));
-        var session = new DashboardLiveSession(stores, clock, NullLogger<DashboardLiveSession>.Instance);
-        session.Start(new LiveView([chart], VariableValues.None, null, QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5))));
+        var session = new DashboardLiveSession(stores, stores.Series, clock, NullLogger<DashboardLiveSession>.Instance);
+        session.Start(new LiveView([chart], VariableValues.None, new PromQlOptions(), QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5))));
         Assert.True(session.IsRunning);
 
         session.Dispose();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Storage;
+using OpsConsole.Data.Telemetry;
 using OpsConsole.Domain.Security;
 using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Components.Charts;
@@ -28,20 +29,28 @@ public sealed class ExecutiveDashboardTests
         return Path.Combine(dir!.FullName, "dashboards");
     }
 
-    private static (BunitContext Ctx, TelemetryStores Stores) Create(Role role = Role.Executive, string? tenant = null)
+    private static async Task<(BunitContext Ctx, TelemetryStores Stores, TelemetryWriter Database, BunitJSModuleInterop Chart)> Create(Role role = Role.Executive, string? tenant = null)
     {
         var ctx = ComponentTestContext.Create(role, tenant);
         var catalog = new InMemoryDashboardCatalog();
-        Assert.Equal(1, catalog.LoadDirectory(RepoDashboards(), NullLogger.Instance));
+        Assert.Equal(DashboardCount, catalog.LoadDirectory(RepoDashboards(), NullLogger.Instance));
         var stores = new TelemetryStores(new HotStoreOptions(), TimeProvider.System);
         ctx.Services.AddSingleton<IDashboardCatalog>(catalog);
-        ctx.Services.AddSingleton(stores);
+        var database = await DashboardServices.AddAsync(ctx.Services, stores);
         ctx.Services.AddSingleton(TimeProvider.System);
         ctx.Services.AddScoped<DashboardLiveSession>();
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        ctx.JSInterop.SetupModule(OcChart.ModulePath).Mode = JSRuntimeMode.Loose;
-        return (ctx, stores);
+        var chart = ctx.JSInterop.SetupModule(OcChart.ModulePath);
+        chart.Mode = JSRuntimeMode.Loose;
+        return (ctx, stores, database, chart);
     }
+
+    /// <summary>The specs of the charts created so far.</summary>
+    private static List<ChartSpec> Charts(BunitJSModuleInterop chart) =>
+        [.. chart.Invocations.Where(i => i.Identifier == "create").Select(i => (ChartSpec)i.Arguments[2]!)];
+
+    /// <summary>The dashboards provisioned from dashboards/.</summary>
+    private const int DashboardCount = 1;
 
     /// <summary>Ten minutes of the gateway's traffic for two tenants and the daily active users, as scraped every 15 s.</summary>
     private static void Traffic(TelemetryStores stores)
@@ -65,7 +74,7 @@ public sealed class ExecutiveDashboardTests
     [Fact]
     public async Task Executive_WithTraffic_FillsEveryPanelWithDataOrSaysThereIsNone()
     {
-        var (ctx, stores) = Create();
+        var (ctx, stores, _, chart) = await Create();
         await using var _ctx = ctx;
         Traffic(stores);
 
@@ -88,7 +97,7 @@ public sealed class ExecutiveDashboardTests
     [Fact]
     public async Task Executive_RangeAndVariableInTheUrl_AreAppliedAndBadOnesExplained()
     {
-        var (ctx, stores) = Create();
+        var (ctx, stores, _, chart) = await Create();
         await using var _ctx = ctx;
         Traffic(stores);
         var nav = ctx.Services.GetRequiredService<NavigationManager>();
@@ -115,23 +124,72 @@ public sealed class ExecutiveDashboardTests
     [Fact]
     public async Task Executive_ForATenantAdmin_FixesTheTenantAndShowsOnlyTheirData()
     {
-        var (ctx, stores) = Create(Role.TenantAdmin, "acme");
+        var (ctx, stores, _, chart) = await Create(Role.TenantAdmin, "acme");
         await using var _ctx = ctx;
-        Traffic(stores);
+        Traffic(stores); // scraped series: stored under tenant "default", each with its tenant_id label
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        stores.Store(new TelemetryBatch
+        {
+            Samples = [.. new[] { "acme", "globex" }.SelectMany(t => new[] { now - 120_000, now - 60_000 }.Select((at, i) =>
+                new SeriesSample("default", LabelSet.From(("__name__", "api_requests_total"), ("tenant_id", t)), at, i * 100.0)))],
+        });
+        var nav = ctx.Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo("/executive?var-tenant=globex");
 
         var cut = ctx.Render<Executive>();
 
-        cut.WaitForAssertion(() => Assert.Equal("empty", cut.Find("[data-panel-id=request-rate]").GetAttribute("data-state")), TimeSpan.FromSeconds(20));
-        // The series belong to the "default" tenant, not acme: the engine's tenant scope hides them.
+        // acme's 300 requests per 15 s only: not globex's 60, although the address asks for globex.
+        cut.WaitForAssertion(() => Assert.Equal("20 req/s", cut.Find("[data-panel-id=request-rate] [data-testid=stat-value]").TextContent), TimeSpan.FromSeconds(20));
         var tenantVariable = cut.Find("[data-testid=variable-tenant]");
         Assert.Equal("true", tenantVariable.GetAttribute("aria-disabled"));
         Assert.Equal("acme", tenantVariable.TextContent);
+        Assert.Contains(cut.FindAll("[data-testid=dashboard-problem]"), p => p.TextContent.Contains("The tenant is fixed to yours (acme); 'globex' was not applied.", StringComparison.Ordinal));
+        // The bar of top tenants lists acme alone.
+        cut.WaitForAssertion(() => Assert.Single(Charts(chart), s => s.Kind == ChartKind.Bar), TimeSpan.FromSeconds(20));
+        var bars = Charts(chart).Where(s => s.Kind == ChartKind.Bar).ToList();
+        Assert.Equal(["acme"], Assert.Single(bars).Categories);
+    }
+
+    [Fact]
+    public async Task Executive_OverARangeOlderThanMemory_ReadsTheDatabase()
+    {
+        var (ctx, stores, database, chart) = await Create(Role.TenantAdmin, "acme");
+        await using var _ctx = ctx;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Three to two hours ago, only in the database (memory holds the last hour, as after a short reload).
+        var old = new List<SeriesSample>();
+        for (var i = 0; i <= 240; i++)
+        {
+            var t = now - (3 * 3_600_000L) + (i * 15_000L);
+            foreach (var tenant in new[] { "acme", "globex" })
+            {
+                old.Add(new SeriesSample("default", LabelSet.From(("__name__", "http_requests_total"), ("service", "rag-service"), ("status", "200"), ("tenant_id", tenant)), t, i * 30.0));
+            }
+        }
+
+        await database.WriteAsync(new TelemetryBatch { Samples = old }, CancellationToken.None);
+        stores.Series.MarkIncompleteBefore(now - 3_600_000);
+        var nav = ctx.Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo("/executive?from=now-6h&to=now");
+
+        var cut = ctx.Render<Executive>();
+
+        cut.WaitForAssertion(() => Assert.Single(Charts(chart), s => s.Kind == ChartKind.Area), TimeSpan.FromSeconds(20));
+        var spec = Charts(chart).Single(s => s.Kind == ChartKind.Area);
+        var series = Assert.Single(spec.Series); // rag-service, for acme only
+        Assert.Equal("rag-service", series.Name);
+        var drawn = series.Points!.Where(p => p.Y is not null).ToList();
+        Assert.NotEmpty(drawn);
+        Assert.All(drawn, p => Assert.InRange(p.X, now - (3 * 3_600_000L), now - (2 * 3_600_000L) + 300_000));
+        // 30 per 15 s is 2 req/s: acme's alone (with globex it would be 4); the edges of the data extrapolate less.
+        Assert.All(drawn, p => Assert.InRange(p.Y!.Value, 0, 2.000001));
+        Assert.Contains(drawn, p => Math.Abs(p.Y!.Value - 2) < 1e-9);
     }
 
     [Fact]
     public async Task UnknownDashboard_SaysSo()
     {
-        var (ctx, _) = Create();
+        var (ctx, _, _, _) = await Create();
         await using var _ctx = ctx;
 
         var cut = ctx.Render<DashboardPage>(p => p.Add(x => x.Uid, "nope"));

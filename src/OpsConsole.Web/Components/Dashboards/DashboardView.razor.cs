@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using OpsConsole.Core.Dashboards;
-using OpsConsole.Core.Storage;
+using OpsConsole.Web.Api;
 using OpsConsole.Web.Components.Charts;
 using OpsConsole.Web.Dashboards;
 using OpsConsole.Web.Security;
@@ -46,7 +46,7 @@ public sealed partial class DashboardView
 
     [Inject] private IDashboardCatalog Catalog { get; set; } = default!;
 
-    [Inject] private TelemetryStores Stores { get; set; } = default!;
+    [Inject] private PromQlQueries Queries { get; set; } = default!;
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
@@ -108,14 +108,20 @@ public sealed partial class DashboardView
         }
 
         _paused = string.Equals(query.GetValueOrDefault("live").FirstOrDefault(), "off", StringComparison.Ordinal);
-        var tenant = AuthenticationState is null ? null : (await AuthenticationState).User.GetTenantId();
+        // A tenant admin's queries are scoped by the engine (tenant_id="<tenant>" on every selector), over the
+        // database-backed source the PromQL API reads, so old ranges come from the database.
+        var user = AuthenticationState is null ? new System.Security.Claims.ClaimsPrincipal() : (await AuthenticationState).User;
+        var tenant = user.GetTenantId();
+        var engine = Queries.EngineOptions(user);
         var requested = query.Where(q => q.Key.StartsWith(VariablePrefix, StringComparison.Ordinal))
             .ToDictionary(q => q.Key[VariablePrefix.Length..], q => q.Value.FirstOrDefault() ?? "", StringComparer.Ordinal);
-        _variables = DashboardVariables.Resolve(dashboard, Stores.Series, tenant, requested);
+        _window = _range.Window(Time.GetUtcNow().ToUnixTimeMilliseconds());
+        var lookupWindow = _window;
+        _variables = await DashboardVariables.ResolveAsync(dashboard,
+            (label, matchers, ct) => Queries.Source.LabelValuesAsync(label, matchers, lookupWindow.FromMs, lookupWindow.ToMs, ct), tenant, requested, _loading.Token);
         _problems.AddRange(_variables.Where(v => v.Problem is not null).Select(v => v.Problem!));
         var values = DashboardVariables.ToValues(_variables);
 
-        _window = _range.Window(Time.GetUtcNow().ToUnixTimeMilliseconds());
         _generation++;
         _results = new Dictionary<string, PanelResult>(StringComparer.Ordinal);
         _panelRefs.Clear();
@@ -129,12 +135,12 @@ public sealed partial class DashboardView
         var generation = _generation;
         var window = _window;
         var token = _loading.Token;
-        var evaluator = new PanelEvaluator(Stores.Series);
+        var evaluator = new PanelEvaluator(Queries.Source, engine);
         try
         {
             foreach (var panel in dashboard.Panels.Where(p => p.Kind != PanelType.Text))
             {
-                var result = await Task.Run(() => evaluator.Evaluate(panel, values, window, tenant, token), token);
+                var result = await Task.Run(() => evaluator.Evaluate(panel, values, window, tenantId: null, token), token);
                 if (generation != _generation)
                 {
                     return;
@@ -155,7 +161,7 @@ public sealed partial class DashboardView
             await Task.Yield();
             var panels = dashboard.Panels.Where(p => p.Kind != PanelType.Text)
                 .Select(p => _panelRefs.GetValueOrDefault(p.Id!)).OfType<ILivePanel>().ToList();
-            Live.Start(new LiveView(panels, values, tenant, window));
+            Live.Start(new LiveView(panels, values, engine, window));
         }
     }
 
