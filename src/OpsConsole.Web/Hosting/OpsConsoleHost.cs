@@ -94,6 +94,8 @@ public static class OpsConsoleHost
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
+        services.AddSingleton<IngestTally>();
+        services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<IngestTally>());
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IDurableTelemetryWriter>(), sp.GetServices<ICommittedTelemetryObserver>(), new IngestPipelineOptions(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
@@ -117,6 +119,11 @@ public static class OpsConsoleHost
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<SelfMonitor>();
+        services.AddOptions<SelfTelemetryOptions>().Bind(builder.Configuration.GetSection(SelfTelemetryOptions.SectionName))
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "SelfTelemetry:Interval must be at least one second.")
+            .ValidateOnStart();
+        services.AddSingleton<SelfTelemetry>();
+        services.AddHostedService<SelfTelemetryRecorder>();
         services.AddScoped<CircuitHandler, CircuitCounter>();
 
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];

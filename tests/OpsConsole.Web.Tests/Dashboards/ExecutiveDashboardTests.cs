@@ -50,7 +50,7 @@ public sealed class ExecutiveDashboardTests
         [.. chart.Invocations.Where(i => i.Identifier == "create").Select(i => (ChartSpec)i.Arguments[2]!)];
 
     /// <summary>The dashboards provisioned from dashboards/.</summary>
-    private const int DashboardCount = 1;
+    private const int DashboardCount = 5;
 
     /// <summary>Ten minutes of the gateway's traffic for two tenants and the daily active users, as scraped every 15 s.</summary>
     private static void Traffic(TelemetryStores stores)

@@ -56,6 +56,7 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:ConnectionString"] = $"Data Source={DatabasePath}",
                 ["Demo:Enabled"] = "false", // tests send their own telemetry; the demo SaaS has its own tests
+                ["SelfTelemetry:Enabled"] = "false", // tests count what they send; tests of self-telemetry turn it on
                 ["Rules:Directory"] = RulesDirectory, // none unless a test writes rule files there (not the repository's rules/)
             };
             foreach (var (key, value) in Settings)
