@@ -69,6 +69,8 @@ public sealed class AuthorizationWalkTests(OpsConsoleFactory factory, ITestOutpu
         }
 
         Assert.True(probes.Count >= 20, $"Only {probes.Count} protected endpoints found; the walk is not seeing the routes.");
+        // The live hub (negotiate and transport) is walked like any other endpoint: dashboard roles only.
+        Assert.All(new[] { "/hubs/live/negotiate", "/hubs/live" }, hub => Assert.Contains(probes, p => p.Path == hub && p.Policy == Policies.ViewDashboards));
         return probes;
     }
 

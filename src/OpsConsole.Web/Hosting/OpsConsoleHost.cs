@@ -12,6 +12,7 @@ using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
+using OpsConsole.Core.LiveEvents;
 using OpsConsole.Core.Storage;
 using OpsConsole.Core.Storage.Series;
 using OpsConsole.Data;
@@ -25,6 +26,7 @@ using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
 using OpsConsole.Web.Dashboards;
+using OpsConsole.Web.LiveEvents;
 using OpsConsole.Web.Logs;
 using OpsConsole.Web.Observability;
 using OpsConsole.Web.Rules;
@@ -124,6 +126,14 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton<SelfTelemetry>();
         services.AddHostedService<SelfTelemetryRecorder>();
+        services.AddSignalR();
+        services.AddSingleton<AlertEventBus>();
+        services.AddSingleton<IAlertEventPublisher>(sp => sp.GetRequiredService<AlertEventBus>());
+        services.AddSingleton<IAlertEventSource>(sp => sp.GetRequiredService<AlertEventBus>());
+        services.AddOptions<LiveEventOptions>().Bind(builder.Configuration.GetSection(LiveEventOptions.SectionName))
+            .Validate(o => o.Interval >= TimeSpan.FromMilliseconds(100), "LiveEvents:Interval must be at least 100 ms.")
+            .ValidateOnStart();
+        services.AddHostedService<LiveEventBroadcaster>();
         services.AddScoped<CircuitHandler, CircuitCounter>();
 
         var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
@@ -230,6 +240,7 @@ public static class OpsConsoleHost
         app.MapDashboardOverview();
         app.MapPrometheusApi();
         app.MapRuleApi();
+        app.MapHub<LiveHub>(LiveHub.Path);
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
