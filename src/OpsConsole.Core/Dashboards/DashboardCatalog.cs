@@ -75,6 +75,16 @@ public sealed class InMemoryDashboardCatalog : IDashboardCatalog
         }
     }
 
+    /// <summary>Adds an imported dashboard unless its uid is taken (then nothing changes and false is returned).</summary>
+    public bool TryAdd(Dashboard dashboard, string source)
+    {
+        ArgumentNullException.ThrowIfNull(dashboard);
+        lock (_gate)
+        {
+            return _byUid.TryAdd(dashboard.Uid, new DashboardEntry(dashboard, source));
+        }
+    }
+
     /// <summary>Records a document that could not be loaded.</summary>
     public void AddProblem(DashboardProblem problem)
     {

@@ -117,6 +117,7 @@ public static class OpsConsoleHost
         services.AddSingleton<InMemoryDashboardCatalog>();
         services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<InMemoryDashboardCatalog>());
         services.AddScoped<DashboardLiveSession>();
+        services.AddSingleton<GrafanaImporter>();
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -240,6 +241,7 @@ public static class OpsConsoleHost
         app.MapDashboardOverview();
         app.MapPrometheusApi();
         app.MapRuleApi();
+        app.MapDashboardApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
