@@ -296,6 +296,11 @@ function mark(element, series) {
 
   element.dataset.points = String(points);
   element.dataset.lastX = lastX === null ? "" : String(lastX);
+  const spec = charts.get(element)?.spec;
+  if (spec && typeof spec.xMin === "number" && typeof spec.xMax === "number") {
+    element.dataset.xMin = String(spec.xMin);
+    element.dataset.xMax = String(spec.xMax);
+  }
 }
 
 // ---- API ---------------------------------------------------------------------------------------------------------
@@ -391,6 +396,12 @@ export async function append(element, batch) {
     state.silent = false;
   }
 
+  // Drawn: record when the data behind these points was stored, for measuring ingest-to-screen delay.
+  if (typeof batch.ingestedAt === "number") {
+    element.dataset.ingestedAt = String(batch.ingestedAt);
+  }
+
+  element.dataset.appends = String(Number(element.dataset.appends ?? "0") + 1);
   return added;
 }
 

@@ -6,7 +6,7 @@ namespace OpsConsole.E2E.Infrastructure;
 /// One console process and one Chromium for the whole collection; each test opens its own browser context.
 /// Chromium is Debian's (<c>/usr/bin/chromium</c>, or <c>OPSCONSOLE_CHROMIUM</c>); the suite never downloads one.
 /// </summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public class ConsoleFixture : IAsyncLifetime
 {
     public const string DefaultChromium = "/usr/bin/chromium";
 
@@ -27,6 +27,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>Where screenshots of this run go (beside the test binaries).</summary>
     public string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>Whether the console runs the demo SaaS (off for the main suite, whose pages show their empty states).</summary>
+    protected virtual bool Demo => false;
+
     public async Task InitializeAsync()
     {
         var chromium = Environment.GetEnvironmentVariable("OPSCONSOLE_CHROMIUM");
@@ -46,7 +49,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000);
         try
         {
-            _server = await ConsoleServer.StartAsync();
+            _server = await ConsoleServer.StartAsync(Demo);
             _playwright = await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
@@ -80,6 +83,19 @@ public sealed class ConsoleFixture : IAsyncLifetime
             _server = null;
         }
     }
+}
+
+/// <summary>A console with the demo SaaS running inside it, feeding real telemetry (the dashboards' journey).</summary>
+public sealed class DemoConsoleFixture : ConsoleFixture
+{
+    protected override bool Demo => true;
+}
+
+/// <summary>The tests that need the demo's data share one demo console.</summary>
+[CollectionDefinition(Name)]
+public sealed class DemoConsoleCollection : ICollectionFixture<DemoConsoleFixture>
+{
+    public const string Name = "Demo console";
 }
 
 /// <summary>All browser tests share one console and run one after another.</summary>

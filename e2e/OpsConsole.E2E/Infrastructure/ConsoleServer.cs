@@ -6,7 +6,9 @@ namespace OpsConsole.E2E.Infrastructure;
 
 /// <summary>
 /// The real console, started as a child process from the already-built web project: Development environment
-/// (demo accounts), a free loopback port and a fresh SQLite database in a temporary directory.
+/// (demo accounts), a free loopback port and a fresh SQLite database in a temporary directory. The demo SaaS is off
+/// unless asked for (<see cref="StartAsync(bool)"/>): then it runs inside the console on free ports, exporting OTLP to
+/// the console and scraped by it, as <c>dotnet run</c> does.
 /// </summary>
 public sealed class ConsoleServer : IAsyncDisposable
 {
@@ -40,7 +42,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
     }
 
-    public static async Task<ConsoleServer> StartAsync()
+    public static async Task<ConsoleServer> StartAsync(bool demo = false)
     {
         var repoRoot = FindRepoRoot();
         var dll = Path.Combine(repoRoot, "src", "OpsConsole.Web", "bin", "Debug", "net10.0", "OpsConsole.Web.dll");
@@ -72,7 +74,16 @@ public sealed class ConsoleServer : IAsyncDisposable
         // The OTLP listeners take any free port, so a console already running here (4317/4318) does not clash.
         start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = "http://127.0.0.1:0";
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = "http://127.0.0.1:0";
-        start.Environment["Demo__Enabled"] = "false";
+        start.Environment["Demo__Enabled"] = demo ? "true" : "false";
+        if (demo)
+        {
+            var grpc = $"http://127.0.0.1:{FreeTcpPort()}";
+            start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = grpc;
+            start.Environment["Demo__OtlpEndpoint"] = grpc;
+            start.Environment["Demo__MetricsPortBase"] = FreePortRun(6).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["Demo__Incidents"] = "false"; // steady data for the journey; incidents have their own tests
+        }
+
         start.Environment["Storage__Provider"] = "Sqlite";
         start.Environment["Storage__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "e2e.db")}";
         start.Environment["DOTNET_NOLOGO"] = "1";
@@ -169,6 +180,45 @@ public sealed class ConsoleServer : IAsyncDisposable
         || key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("Telemetry__", StringComparison.OrdinalIgnoreCase)
         || key is "ASPNETCORE_URLS" or "ASPNETCORE_HTTP_PORTS" or "ASPNETCORE_HTTPS_PORTS" or "DOTNET_URLS";
+
+    /// <summary>The first of <paramref name="count"/> consecutive free loopback ports.</summary>
+    private static int FreePortRun(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = FreeTcpPort();
+            if (first + count > IPEndPoint.MaxPort)
+            {
+                continue;
+            }
+
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, first + i);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return first;
+            }
+            catch (SocketException)
+            {
+                // One of them is taken: try another run.
+            }
+            finally
+            {
+                foreach (var l in listeners)
+                {
+                    l.Stop();
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports were found.");
+    }
 
     private static int FreeTcpPort()
     {

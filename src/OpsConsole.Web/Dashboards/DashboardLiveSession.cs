@@ -5,8 +5,12 @@ using OpsConsole.Core.Storage.Series;
 
 namespace OpsConsole.Web.Dashboards;
 
-/// <summary>New points for a panel's series: points at or after <see cref="ReplaceFromMs"/> are replaced by these, and the window slides to [<see cref="XMinMs"/>, <see cref="XMaxMs"/>].</summary>
-public sealed record LiveAppend(IReadOnlyList<PanelSeries> Series, long ReplaceFromMs, long XMinMs, long XMaxMs);
+/// <summary>
+/// New points for a panel's series: points at or after <see cref="ReplaceFromMs"/> are replaced by these, and the window
+/// slides to [<see cref="XMinMs"/>, <see cref="XMaxMs"/>]. <see cref="IngestedAtMs"/> is when the batch that triggered the
+/// update was stored (the chart records it, so the delay from ingest to the point on screen can be measured).
+/// </summary>
+public sealed record LiveAppend(IReadOnlyList<PanelSeries> Series, long ReplaceFromMs, long XMinMs, long XMaxMs, long? IngestedAtMs = null);
 
 /// <summary>A panel on screen that takes live updates.</summary>
 public interface ILivePanel
@@ -107,12 +111,12 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         }
 
         Interlocked.Exchange(ref _samplesSeen, activity.SamplesTotal);
-        await TickAsync(token);
+        await TickAsync(token, activity.At.ToUnixTimeMilliseconds());
         LastDelay = time.GetUtcNow() - activity.At;
     }
 
     /// <summary>Brings every panel up to now (called on new samples; public for tests).</summary>
-    public async Task TickAsync(CancellationToken cancellationToken = default)
+    public async Task TickAsync(CancellationToken cancellationToken = default, long? ingestedAtMs = null)
     {
         LiveView? view;
         lock (_gate)
@@ -135,7 +139,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await UpdatePanelAsync(live, view, w, from, stepEnd, now, full, cancellationToken);
+                await UpdatePanelAsync(live, view, w, from, stepEnd, now, full, ingestedAtMs, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -154,7 +158,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         Updated?.Invoke(DateTimeOffset.FromUnixTimeMilliseconds(now));
     }
 
-    private async Task UpdatePanelAsync(ILivePanel live, LiveView view, QueryWindow w, long from, long stepEnd, long now, QueryWindow full, CancellationToken ct)
+    private async Task UpdatePanelAsync(ILivePanel live, LiveView view, QueryWindow w, long from, long stepEnd, long now, QueryWindow full, long? ingestedAtMs, CancellationToken ct)
     {
         var panel = live.Panel;
         var hasSeries = panel.Kind is PanelType.TimeSeries or PanelType.Heatmap || (panel.Kind == PanelType.Stat && panel.Options.Sparkline);
@@ -186,7 +190,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
             }
         }
 
-        await live.AppendAsync(new LiveAppend(series, from, now - w.RangeMs, now));
+        await live.AppendAsync(new LiveAppend(series, from, now - w.RangeMs, now, ingestedAtMs));
     }
 
     private static List<PanelSeries> Merge(IReadOnlyList<PanelSeries> steps, IReadOnlyList<PanelSeries> head)

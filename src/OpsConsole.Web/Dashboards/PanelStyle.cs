@@ -83,7 +83,7 @@ public static class PanelStyle
                 return baseSpec with
                 {
                     Kind = panel.Kind == PanelType.Heatmap ? ChartKind.Heatmap : panel.Options.Style == "area" ? ChartKind.Area : ChartKind.Line,
-                    Series = TimeSeries(result),
+                    Series = panel.Kind == PanelType.Heatmap ? HeatmapRows(TimeSeries(result)) : TimeSeries(result),
                     XMin = window.ToMs - window.RangeMs,
                     XMax = window.ToMs,
                     Stacked = panel.Options.Stacked,
@@ -127,10 +127,22 @@ public static class PanelStyle
     /// <summary>Live points for a chart, named as the series drawn.</summary>
     public static ChartAppend Append(LiveAppend update) => new(
         [.. update.Series.SelectMany(s => s.Points.Select(p => ChartAppendPoint.Of(s.Name, p.TimestampMs, p.Value)))],
-        update.XMinMs, update.XMaxMs, update.ReplaceFromMs);
+        update.XMinMs, update.XMaxMs, update.ReplaceFromMs, update.IngestedAtMs);
 
     private static List<ChartSeries> TimeSeries(PanelResult result) =>
         [.. result.Series.Select(s => new ChartSeries(s.Name, Points: [.. s.Points.Select(p => ChartPoint.Of(p.TimestampMs, p.Value))]))];
+
+    /// <summary>
+    /// Heatmap rows in bucket order: when every series is named by a number (a histogram's <c>le</c>, +Inf included) the
+    /// smallest bucket comes first — ApexCharts draws the first row at the bottom, so +Inf ends on top as on an axis;
+    /// otherwise they keep their order.
+    /// </summary>
+    private static List<ChartSeries> HeatmapRows(List<ChartSeries> rows)
+    {
+        static double? Bound(string name) => name is "+Inf" or "Inf" ? double.PositiveInfinity
+            : double.TryParse(name, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+        return rows.All(r => Bound(r.Name) is not null) ? [.. rows.OrderBy(r => Bound(r.Name))] : rows;
+    }
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }

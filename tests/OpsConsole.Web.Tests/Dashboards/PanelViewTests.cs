@@ -153,6 +153,21 @@ public sealed class PanelViewTests
     }
 
     [Fact]
+    public async Task Heatmap_RowsAreInBucketOrderWithInfOnTop()
+    {
+        var (ctx, chart) = Context();
+        await using var _ctx = ctx;
+        string[] buckets = ["+Inf", "0.1", "1", "10", "2.5", "0.25"];
+        var result = new PanelResult { Series = [.. buckets.Select(le => Series(le, (End, 1)))] };
+
+        Render(ctx, Panel("heatmap", "reqps"), result);
+
+        var spec = Assert.IsType<ChartSpec>(chart.VerifyInvoke("create").Arguments[2]);
+        Assert.Equal(ChartKind.Heatmap, spec.Kind);
+        Assert.Equal(["0.1", "0.25", "1", "2.5", "10", "+Inf"], spec.Series.Select(s => s.Name)); // ApexCharts draws the first row at the bottom
+    }
+
+    [Fact]
     public async Task TimeSeries_DrawsItsSeriesOnceThenAppendsOnlyTheNewPoints()
     {
         var (ctx, chart) = Context();
@@ -166,12 +181,13 @@ public sealed class PanelViewTests
         Assert.Equal("reqps", spec.Unit);
         var renders = cut.RenderCount;
 
-        await cut.Instance.AppendAsync(new LiveAppend([Series("api", (End, 2.5), (End + 15_000, 3))], ReplaceFromMs: End, XMinMs: End + 15_000 - 3_600_000, XMaxMs: End + 15_000));
+        await cut.Instance.AppendAsync(new LiveAppend([Series("api", (End, 2.5), (End + 15_000, 3))], ReplaceFromMs: End, XMinMs: End + 15_000 - 3_600_000, XMaxMs: End + 15_000, IngestedAtMs: End + 14_000));
 
         var appended = Assert.IsType<ChartAppend>(chart.VerifyInvoke("append").Arguments[1]);
         Assert.Equal([new ChartAppendPoint("api", End, 2.5), new ChartAppendPoint("api", End + 15_000, 3)], appended.Points);
         Assert.Equal(End, appended.ReplaceFrom);
         Assert.Equal(End + 15_000, appended.XMax);
+        Assert.Equal(End + 14_000, appended.IngestedAt); // the chart keeps it, for measuring ingest-to-screen delay
         Assert.Single(chart.Invocations["create"]);
         Assert.Empty(chart.Invocations["update"]);
         Assert.Equal(renders, cut.RenderCount); // no re-render of the panel for an append

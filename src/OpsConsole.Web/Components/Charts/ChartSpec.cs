@@ -88,9 +88,11 @@ public readonly record struct ChartAppendPoint(string Series, long X, double? Y)
 
 /// <summary>
 /// What <see cref="OcChart.AppendAsync"/> sends: the new points and the window after them. Points drawn at or after
-/// <see cref="ReplaceFrom"/> are dropped first (the newest step, re-evaluated, comes again).
+/// <see cref="ReplaceFrom"/> are dropped first (the newest step, re-evaluated, comes again). <see cref="IngestedAt"/>
+/// (Unix ms) is when the data behind these points was stored; the chart keeps it as <c>data-ingested-at</c> with a count
+/// of appends in <c>data-appends</c>, both set once the points are drawn.
 /// </summary>
-public sealed record ChartAppend(IReadOnlyList<ChartAppendPoint> Points, long? XMin, long? XMax, long? ReplaceFrom = null);
+public sealed record ChartAppend(IReadOnlyList<ChartAppendPoint> Points, long? XMin, long? XMax, long? ReplaceFrom = null, long? IngestedAt = null);
 
 /// <summary>A range the user selected on a time series, Unix milliseconds.</summary>
 public readonly record struct ChartRange(long FromMs, long ToMs);

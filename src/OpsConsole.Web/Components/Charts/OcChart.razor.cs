@@ -19,6 +19,7 @@ public sealed partial class OcChart : IAsyncDisposable
     private ChartSpec? _drawn;
     private bool _drawnDark;
     private bool _created;
+    private bool _creating;
     private bool _disposed;
     private readonly List<ChartAppend> _pending = [];
 
@@ -54,23 +55,47 @@ public sealed partial class OcChart : IAsyncDisposable
         {
             if (!_created)
             {
-                _module ??= await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
-                if (_disposed)
+                // Renders that come while the chart is being created wait for it (their spec is drawn right after).
+                if (_creating)
                 {
-                    return; // the page moved on while the module loaded
+                    return;
                 }
 
-                _self ??= DotNetObjectReference.Create(this);
-                _drawn = Spec;
-                _drawnDark = Dark;
-                await _module.InvokeVoidAsync("create", _element, _self, Spec with { Dark = Dark });
-                _created = true;
-                foreach (var batch in _pending)
+                _creating = true;
+                try
                 {
-                    await SendAsync(batch);
+                    _module ??= await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
+                    if (_disposed)
+                    {
+                        return; // the page moved on while the module loaded
+                    }
+
+                    _self ??= DotNetObjectReference.Create(this);
+                    _drawn = Spec;
+                    _drawnDark = Dark;
+                    await _module.InvokeVoidAsync("create", _element, _self, Spec with { Dark = Dark });
+
+                    // Points that arrived meanwhile, in order; appends during this loop still queue (not created yet).
+                    while (_pending.Count > 0)
+                    {
+                        var batch = _pending[0];
+                        _pending.RemoveAt(0);
+                        await SendAsync(batch);
+                    }
+
+                    _created = true;
+                }
+                finally
+                {
+                    _creating = false;
                 }
 
-                _pending.Clear();
+                if (!ReferenceEquals(_drawn, Spec))
+                {
+                    _drawn = Spec;
+                    _drawnDark = Dark;
+                    await _module.InvokeVoidAsync("update", _element, Spec with { Dark = Dark });
+                }
             }
             else if (!ReferenceEquals(_drawn, Spec))
             {
