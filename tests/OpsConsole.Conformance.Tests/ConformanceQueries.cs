@@ -306,6 +306,14 @@ public static class ConformanceQueries
         Add("up * on(job) group_left build_info", Mid, Expect.Error);
         Add("rate({__name__=~\"request_duration_seconds_sum|request_duration_seconds_count\"}[5m])", Mid, Expect.Error);
 
+        // Layout: comments, line breaks, keyword case.
+        Add("sum by (job) (\n  rate(http_requests_total[5m]) # per second\n)", Mid);
+        Add("SUM BY (job) (up)", Mid);
+        Add("up AND ON(instance) build_info", Mid);
+        Add("queue_depth OFFSET 5m", Mid);
+        Add("1 < BOOL 2", Mid);
+        Add("sum(up) WITHOUT (instance)", Mid);
+
         // Literals.
         Add("42", Mid);
         Add("-1.5e3", Mid);

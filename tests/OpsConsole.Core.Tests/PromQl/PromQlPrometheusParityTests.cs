@@ -158,6 +158,32 @@ public sealed class PromQlPrometheusParityTests
         Assert.Contains("\"group\" is not supported", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SUM BY (job) (x)", "sum by (job) (x)")]
+    [InlineData("sum(x) WITHOUT (i)", "sum without (i) (x)")]
+    [InlineData("x AND ON(i) x", "x and on(i) x")]
+    [InlineData("x OFFSET 5m", "x offset 5m")]
+    [InlineData("1 < BOOL 2", "1 < bool 2")]
+    [InlineData("Topk(1, x)", "topk(1, x)")]
+    public void Keywords_AreCaseInsensitive(string query, string same)
+    {
+        Assert.Equal(PromQlParser.Parse(same).ToString(), PromQlParser.Parse(query).ToString());
+    }
+
+    [Fact]
+    public void FunctionNames_AreCaseSensitive()
+    {
+        var e = Assert.Throws<PromQlParseException>(() => PromQlParser.Parse("RATE(x[5m])"));
+
+        Assert.Contains("unknown function \"RATE\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Atan2_IsUnsupportedNotASyntaxError()
+    {
+        Assert.Throws<PromQlUnsupportedException>(() => PromQlParser.Parse("x atan2 x offset 5m"));
+    }
+
     [Fact]
     public void RangeQueryOfAString_IsABadQuery()
     {
