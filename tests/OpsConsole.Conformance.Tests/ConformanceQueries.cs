@@ -314,6 +314,23 @@ public static class ConformanceQueries
         Add("1 < BOOL 2", Mid);
         Add("sum(up) WITHOUT (instance)", Mid);
 
+        // Syntax corners Prometheus accepts.
+        Add("label_replace(up{job=\"api\"}, \"x\", \"\\u00e9\\x41\\101\\U0001F600\", \"\", \"\")", Mid);
+        Add("up{job=\"a\\\"b\"}", Mid, Expect.Empty);
+        Add("up{}", Mid);
+        Add("up{job='api', instance=~'.*\\'.*'}", Mid, Expect.Empty);
+        Add("up{job=\"api\",}", Mid);
+        Add("sum by (job,) (up)", Mid);
+        Add("sum by () (up)", Mid);
+        Add("topk(1 + 1, queue_depth)", Mid);
+        Add("quantile(scalar(tenant_quota{tenant_id=\"acme\"}) / 2000, queue_depth)", Mid);
+        Add("up == 1 == 1", Mid);
+        Add("{__name__!=\"up\", job=\"api\"}", Mid);
+        Add("rate({__name__=~\"http_.*\"}[5m])", Mid);
+        Add("+up - - 1", Mid);
+        Add("5. + 0x0A", Mid);
+        Add("sum(up) by (job) > 1 and on(job) sum(up) by (job) < 5", Mid);
+
         // Literals.
         Add("42", Mid);
         Add("-1.5e3", Mid);

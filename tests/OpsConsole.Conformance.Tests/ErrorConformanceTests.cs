@@ -68,6 +68,10 @@ public sealed class ErrorConformanceTests(ConformanceFixture fixture)
     [InlineData("rate(up[5m] offset 1x)")]
     [InlineData("up{job=\"unterminated}")]
     [InlineData("RATE(http_requests_total[5m])")]
+    [InlineData("up{job=\"\\q\"}")]
+    [InlineData("up{job=\"\\'\"}")]
+    [InlineData("up{job=\"\\xZZ\"}")]
+    [InlineData("up{job=\"\\ud800\"}")]
     [InlineData("")]
     public async Task BadQuery_BothAnswerBadData(string query)
     {

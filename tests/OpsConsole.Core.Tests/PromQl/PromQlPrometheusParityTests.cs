@@ -170,6 +170,28 @@ public sealed class PromQlPrometheusParityTests
         Assert.Equal(PromQlParser.Parse(same).ToString(), PromQlParser.Parse(query).ToString());
     }
 
+    [Theory]
+    [InlineData("\"\\u00e9\\x41\\101\\U0001F600\"", "éAA😀")]
+    [InlineData("\"\\xc3\\xa9\"", "é")]
+    [InlineData("'it\\'s'", "it's")]
+    [InlineData("\"tab\\there\"", "tab\there")]
+    [InlineData("`raw \\d`", "raw \\d")]
+    public void Strings_TakeGoEscapes(string literal, string value)
+    {
+        Assert.Equal(value, Assert.IsType<StringLiteral>(PromQlParser.Parse(literal)).Value);
+    }
+
+    [Theory]
+    [InlineData("\"\\q\"")]
+    [InlineData("\"\\'\"")]
+    [InlineData("\"\\xZZ\"")]
+    [InlineData("\"\\ud800\"")]
+    [InlineData("\"\\400\"")]
+    public void Strings_BadEscapes_AreParseErrors(string literal)
+    {
+        Assert.Throws<PromQlParseException>(() => PromQlParser.Parse(literal));
+    }
+
     [Fact]
     public void FunctionNames_AreCaseSensitive()
     {
