@@ -339,6 +339,11 @@ public static class ConformanceQueries
         Add("-Inf", Mid);
         Add("NaN", Mid);
         Add(".5 + 1e-3", Mid);
+        Add("0755", Mid);
+        Add("08 + 010", Mid);
+        Add("0755.5", Mid);
+        Add("0X1f", Mid);
+        Add("1e-400", Mid);
         Add("\"hello\"", Mid);
         Add("'single quoted'", Mid);
         Add("`raw \\d string`", Mid);

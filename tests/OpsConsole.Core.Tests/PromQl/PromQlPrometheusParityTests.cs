@@ -192,6 +192,25 @@ public sealed class PromQlPrometheusParityTests
         Assert.Throws<PromQlParseException>(() => PromQlParser.Parse(literal));
     }
 
+    [Theory]
+    [InlineData("0755", 493)]
+    [InlineData("010", 8)]
+    [InlineData("08", 8)]
+    [InlineData("0755.5", 755.5)]
+    [InlineData("0x1F", 31)]
+    public void Numbers_LeadingZeroIsOctalAsInPrometheus(string literal, double value)
+    {
+        Assert.Equal(value, Assert.IsType<NumberLiteral>(PromQlParser.Parse(literal)).Value);
+    }
+
+    [Fact]
+    public void Numbers_TooLargeForADouble_AreParseErrors()
+    {
+        var e = Assert.Throws<PromQlParseException>(() => PromQlParser.Parse("1e400"));
+
+        Assert.Contains("out of range", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FunctionNames_AreCaseSensitive()
     {

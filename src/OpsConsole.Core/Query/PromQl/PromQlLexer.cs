@@ -219,7 +219,28 @@ internal static class PromQlLexer
         }
 
         var text = query[start..i];
-        return new Token(TokenKind.Number, text, start + 1, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+
+        // As Prometheus (Go's ParseInt with base 0, then ParseFloat): a leading 0 makes an integer octal (010 is 8,
+        // 08 is 8 again because 8 is no octal digit), and a number too large for a double is an error, not +Inf.
+        if (text.Length > 1 && text[0] == '0' && text.All(c => c is >= '0' and <= '7'))
+        {
+            try
+            {
+                return new Token(TokenKind.Number, text, start + 1, Convert.ToInt64(text, 8));
+            }
+            catch (OverflowException)
+            {
+                // Too long for 64 bits: Go falls back to reading it as a decimal float.
+            }
+        }
+
+        var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (double.IsInfinity(value))
+        {
+            throw new PromQlParseException($"number \"{text}\" at position {start + 1} is out of range: the largest is about 1.8e308 (or write Inf)", start + 1);
+        }
+
+        return new Token(TokenKind.Number, text, start + 1, value);
     }
 
     /// <summary>
