@@ -194,6 +194,10 @@ public static class ConformanceQueries
         Add("count_values without (tenant_id) (\"b\", account_balance)", Mid);
         Add("count_values(\"rate\", round(rate(http_requests_total[5m]), 0.1))", Mid);
         Add("count_values(\"small\", account_balance / 1e9)", Mid);
+        Add("count_values without (b) (\"b\", account_balance)", Mid);
+        Add("count_values by (tenant_id) (\"tenant_id\", up * 0 + 1)", Mid);
+        Add("label_replace(up{job=\"api\"}, \"__name__\", \"renamed\", \"\", \"\")", Mid);
+        Add("count without (__name__) ({job=\"api\"})", Mid);
         Add("topk(2, up{instance=\"10.0.1.1:8080\"} or up{instance=\"10.0.2.1:8080\"} or up{instance=\"10.0.1.2:8080\"} + 1)", Mid);
         Add("bottomk(2, up{instance=\"10.0.1.1:8080\"} or up{instance=\"10.0.2.1:8080\"} or up{instance=\"10.0.1.2:8080\"} - 1)", Mid);
         Add("topk(NaN, up)", Mid, Expect.Error);

@@ -119,6 +119,17 @@ public sealed class PromQlPrometheusParityTests
     }
 
     [Fact]
+    public void CountValuesWithout_ItsOwnLabel_RemovesIt()
+    {
+        // Prometheus sets the value label first and then drops the "without" labels, its own included.
+        var engine = Engine(One("x{i=\"a\"}", 4), One("x{i=\"b\"}", 4));
+
+        var result = Instant(engine, "count_values without (v) (\"v\", x)");
+
+        Assert.Equal(["{i=\"a\"}", "{i=\"b\"}"], result.Select(s => s.Labels.ToString()).Order());
+    }
+
+    [Fact]
     public void Absent_LaterMatcherOnSameLabel_RemovesTheLabel()
     {
         var engine = Engine(One("x{i=\"a\"}", 4));
