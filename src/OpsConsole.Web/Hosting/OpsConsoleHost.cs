@@ -70,6 +70,7 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new TelemetryStores(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.ToHotStoreOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICommittedTelemetryObserver, HotStoreFeeder>();
         services.AddSingleton<HotWindowLoader>();
+        services.AddSingleton<Traces.TraceExplorer>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());

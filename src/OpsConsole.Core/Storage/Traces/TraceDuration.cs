@@ -4,7 +4,7 @@ namespace OpsConsole.Core.Storage.Traces;
 
 /// <summary>
 /// Durations as people type them in a trace search: a number and a unit — <c>250ms</c>, <c>1.5s</c>, <c>2m</c>,
-/// <c>1h</c>, <c>800us</c> (or <c>µs</c>), <c>120ns</c>; a bare number is milliseconds. Negative, empty and
+/// <c>1h</c>, <c>7d</c>, <c>800us</c> (or <c>µs</c>), <c>120ns</c>; a bare number is milliseconds. Negative, empty and
 /// non-finite values are refused.
 /// </summary>
 public static class TraceDuration
@@ -12,7 +12,7 @@ public static class TraceDuration
     private static readonly (string Unit, double Ticks)[] Units =
     [
         ("ns", 0.01), ("us", 10), ("µs", 10), ("ms", TimeSpan.TicksPerMillisecond), ("s", TimeSpan.TicksPerSecond),
-        ("m", TimeSpan.TicksPerMinute), ("h", TimeSpan.TicksPerHour),
+        ("m", TimeSpan.TicksPerMinute), ("h", TimeSpan.TicksPerHour), ("d", TimeSpan.TicksPerDay),
     ];
 
     public static bool TryParse(string? text, out TimeSpan duration)
@@ -63,6 +63,7 @@ public static class TraceDuration
     public static string Format(TimeSpan d) => d.Ticks switch
     {
         0 => "0ms",
+        _ when d.Ticks % TimeSpan.TicksPerDay == 0 => (d.Ticks / TimeSpan.TicksPerDay).ToString(CultureInfo.InvariantCulture) + "d",
         _ when d.Ticks % TimeSpan.TicksPerHour == 0 => (d.Ticks / TimeSpan.TicksPerHour).ToString(CultureInfo.InvariantCulture) + "h",
         _ when d.Ticks % TimeSpan.TicksPerMinute == 0 => (d.Ticks / TimeSpan.TicksPerMinute).ToString(CultureInfo.InvariantCulture) + "m",
         _ when d.Ticks >= TimeSpan.TicksPerSecond => d.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s",
