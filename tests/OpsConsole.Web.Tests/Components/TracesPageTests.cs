@@ -8,6 +8,7 @@ using OpsConsole.Data;
 using OpsConsole.Domain.Security;
 using OpsConsole.Domain.Telemetry;
 using TracesPage = OpsConsole.Web.Components.Pages.Traces;
+using OpsConsole.Web.Components.Pages;
 using OpsConsole.Web.Traces;
 
 namespace OpsConsole.Web.Tests.Components;
@@ -93,5 +94,54 @@ public sealed class TracesPageTests : IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=search-empty]")));
         Assert.Contains("No traces", cut.Find("[data-testid=search-summary]").TextContent);
+    }
+
+    private Span Child(ulong id, int offsetMs) => new()
+    {
+        TenantId = "acme", TraceId = new TraceId(5, 1), SpanId = new SpanId(id), ParentSpanId = new SpanId(1), Name = "rag.query", Kind = SpanKind.Client,
+        StartTimeUnixNano = ((ulong)(Now - TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds() + (ulong)offsetMs) * 1_000_000,
+        EndTimeUnixNano = ((ulong)(Now - TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds() + (ulong)offsetMs + 20) * 1_000_000,
+        Attributes = [new("db.system", AttributeValue.Of("postgresql"))],
+        Resource = new TelemetryResource([new("service.name", AttributeValue.Of("rag-service"))]),
+    };
+
+    [Fact]
+    public async Task TraceView_ShowsTheWaterfallAndLogsLink_LateSpansAreAnnouncedAndMergedOnReload()
+    {
+        var id = new TraceId(5, 1);
+        _stores.Store(new Core.Ingestion.TelemetryBatch { Spans = [Child(2, 10)] });
+        var cut = _ctx.Render<TraceDetail>(p => p.Add(c => c.TraceIdText, id.ToString()));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=span-row]").Count));
+
+        _stores.Store(new Core.Ingestion.TelemetryBatch { Spans = [Child(3, 50)] }); // arrives after the page opened
+        cut.WaitForAssertion(() => Assert.Contains("1 new span arrived", cut.Find("[data-testid=trace-reload]").TextContent), TimeSpan.FromSeconds(10));
+        await cut.Find("[data-testid=trace-reload]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=span-row]").Count));
+        Assert.Equal($"/logs?q=trace_id%3A{id}", cut.Find("[data-testid=trace-logs-link]").GetAttribute("href"));
+        await cut.Find($"[data-span='{new SpanId(3)}'] .oc-wf-label").ClickAsync(new());
+        Assert.Contains("postgresql", cut.Find("[data-testid=span-attributes]").TextContent);
+    }
+
+    [Fact]
+    public void TraceView_OtherTenantsTraceOrMalformedId_SaysSo()
+    {
+        var other = _ctx.Render<TraceDetail>(p => p.Add(c => c.TraceIdText, new TraceId(5, 2).ToString())); // globex's
+        var malformed = _ctx.Render<TraceDetail>(p => p.Add(c => c.TraceIdText, "not-a-trace"));
+
+        other.WaitForAssertion(() => Assert.NotNull(other.Find("[data-testid=trace-not-found]")));
+        Assert.Contains("not a trace id", malformed.Find("[data-testid=trace-invalid]").TextContent);
+    }
+
+    [Fact]
+    public void ServiceMapPage_DrawsTheTenantsServicesAndDependencies()
+    {
+        _stores.Store(new Core.Ingestion.TelemetryBatch { Spans = [Child(2, 10)] });
+
+        var cut = _ctx.Render<ServiceMap>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=map-node]").Count));
+        Assert.Equal(["api-gateway", "rag-service", "postgresql"], cut.FindAll("[data-testid=map-node]").Select(n => n.GetAttribute("data-node")));
+        Assert.Equal(2, cut.FindAll("[data-testid=map-edge]").Count);
     }
 }
