@@ -123,6 +123,7 @@ public sealed class TraceWaterfallTests(ITestOutputHelper output)
             spans.Add(S((ulong)i, (ulong)random.Next(1, i), "svc-" + (i % 9), start, start + random.Next(1, 10_000), error: i % 500 == 0));
         }
 
+        Render(ctx, TraceTree.Build(spans[..50]), virtualized: true); // warm up the JIT for the components
         var watch = Stopwatch.StartNew();
         var tree = TraceTree.Build(spans);
         var built = watch.Elapsed;
