@@ -91,6 +91,7 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton<LogExplorer>();
         services.AddSingleton<HotWindowLoader>();
+        services.AddSingleton<Traces.TraceExplorer>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
