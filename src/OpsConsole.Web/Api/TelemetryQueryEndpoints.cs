@@ -185,8 +185,6 @@ public static class TelemetryQueryEndpoints
     }
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
-
-    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }
 
 /// <summary>Query-string times (RFC 3339 or Unix milliseconds) and bounded integers, with errors per field.</summary>

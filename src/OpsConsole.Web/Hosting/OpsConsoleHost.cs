@@ -223,6 +223,7 @@ public static class OpsConsoleHost
         app.MapLogQueries();
         app.MapDashboardOverview();
         app.MapPrometheusApi();
+        app.MapPrometheusMetadataApi();
         app.MapRuleApi();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
