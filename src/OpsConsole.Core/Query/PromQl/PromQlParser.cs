@@ -271,6 +271,11 @@ public sealed class PromQlParser
             return ParseAggregation(agg, name);
         }
 
+        if (UnsupportedAggregations.Contains(name.Text) && (PeekWord("by") || PeekWord("without")))
+        {
+            throw new PromQlUnsupportedException($"the aggregation \"{name.Text}\" is not supported yet");
+        }
+
         if (next == TokenKind.LeftParen)
         {
             return ParseCall(name);
