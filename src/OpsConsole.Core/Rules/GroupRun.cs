@@ -102,6 +102,8 @@ internal sealed class GroupRun
             // How it stops.
         }
 
+        _stop.Dispose();
+        _stop = null;
         SetNext(null);
     }
 
