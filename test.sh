@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every OpsConsole test suite, the way CI does.
-#  - installs what the tests need and the machine lacks (Debian: postgresql, chromium, prometheus for promtool)
+#  - installs what the tests need and the machine lacks (Debian: postgresql, chromium, prometheus for promtool and
+#    the PromQL conformance suite's real Prometheus)
 #  - starts a throwaway PostgreSQL cluster on a loopback port and always stops it again
 #  - builds the solution (warnings are errors) and runs every test project
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Auth]
@@ -20,7 +21,8 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 missing=()
 { [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ]; } || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
-command -v promtool >/dev/null || missing+=(prometheus)
+{ command -v promtool >/dev/null && command -v prometheus >/dev/null; } || missing+=(prometheus)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
@@ -34,6 +36,8 @@ PG_BIN=$(pg_bin)
 [ -x "$PG_BIN/postgres" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
 command -v chromium >/dev/null || die "chromium is required for the e2e tests"
 command -v promtool >/dev/null || die "promtool (Debian package prometheus) is required"
+command -v prometheus >/dev/null || die "prometheus (Debian package prometheus) is required by the PromQL conformance tests"
+command -v npm >/dev/null || die "npm is required: the build installs the browser libraries from package-lock.json"
 
 # --- 2. a throwaway PostgreSQL on loopback --------------------------------------------------------
 PG_DIR=$(mktemp -d /tmp/opsconsole-pg.XXXXXX)

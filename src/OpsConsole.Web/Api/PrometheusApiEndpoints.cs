@@ -68,7 +68,7 @@ public static class PrometheusApiEndpoints
             var result = queries.Engine(user).Instant(p.Get("query")!, at, null, ct);
             object data = result switch
             {
-                ScalarResult s => new { resultType = "scalar", result = (object)Point(s.TimestampMs, Format(s.Value)) },
+                ScalarResult s => new { resultType = "scalar", result = (object)Point(s.TimestampMs, PromQlFormat.Decimal(s.Value)) },
                 StringResult s => new { resultType = "string", result = (object)Point(s.TimestampMs, s.Value) },
                 InstantVector v => new { resultType = "vector", result = (object)Capped(v.Samples, maxSeries).Select(x => new { metric = Metric(x.Labels), value = Point(x.TimestampMs, Format(x.Value)) }) },
                 RangeMatrix m => new { resultType = "matrix", result = (object)Matrix(Capped(m.Series, maxSeries)) },
@@ -263,7 +263,8 @@ public static class PrometheusApiEndpoints
 
     private static Dictionary<string, string> Metric(LabelSet labels) => labels.Labels.ToDictionary(l => l.Key, l => l.Value);
 
-    private static string Format(double v) => PrometheusExport.Format(v);
+    /// <summary>Sample values as Prometheus's JSON writes them (no exponent between 1e-6 and 1e21).</summary>
+    private static string Format(double v) => PromQlFormat.SampleValue(v);
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out long ms)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using OpsConsole.Core.Storage;
-using OpsConsole.Core.Storage.Logs;
 using OpsConsole.Core.Storage.Traces;
 using OpsConsole.Data.Telemetry;
 using OpsConsole.Domain.Telemetry;
@@ -38,14 +37,6 @@ public sealed record SpanEventView(string Name, DateTimeOffset Time, IReadOnlyDi
 public sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans);
 
 public sealed record TraceSummaryView(string TraceId, string RootService, string RootOperation, DateTimeOffset Start, double DurationMs, int SpanCount, IReadOnlyList<string> Services, int ErrorCount);
-
-public sealed record LogView(
-    DateTimeOffset Time, ulong TimeUnixNano, string Level, string Service, string Message, string? TraceId, string? SpanId, IReadOnlyDictionary<string, string> Attributes)
-{
-    public static LogView From(LogRecord l) => new(
-        UnixTime.FromNanos(l.TimeUnixNano), l.TimeUnixNano, l.Level, l.ServiceName, l.Body.ToString(),
-        l.TraceId.IsEmpty ? null : l.TraceId.ToString(), l.SpanId.IsEmpty ? null : l.SpanId.ToString(), SpanView.Texts(l.Attributes));
-}
 
 public sealed record PageView<T>(IReadOnlyList<T> Items, long TotalCount);
 
@@ -132,37 +123,6 @@ public static class TelemetryQueryEndpoints
                 result.TotalCount));
         }).RequireAuthorization(Policies.ViewTelemetry);
 
-        group.MapGet("/logs/search", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores) =>
-        {
-            var (query, errors) = LogQueryFrom(http, user);
-            if (errors.Count > 0)
-            {
-                return Results.ValidationProblem(errors);
-            }
-
-            var page = stores.Logs.Query(query);
-            return Results.Ok(new PageView<LogView>([.. page.Items.Select(LogView.From)], page.TotalCount));
-        }).RequireAuthorization(Policies.ViewTelemetry);
-
-        group.MapGet("/logs/statistics", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time) =>
-        {
-            var (query, errors) = LogQueryFrom(http, user);
-            var bucketSeconds = QueryTime.Int(http.Request.Query["bucketSeconds"], "bucketSeconds", 60, 1, 86_400, errors);
-            if (errors.Count > 0)
-            {
-                return Results.ValidationProblem(errors);
-            }
-
-            var now = time.GetUtcNow();
-            query = query with { From = query.From ?? now.AddHours(-1), To = query.To ?? now };
-            if ((query.To!.Value - query.From!.Value).TotalSeconds / bucketSeconds > 10_000)
-            {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["bucketSeconds"] = ["That range and bucket size would make more than 10,000 buckets."] });
-            }
-
-            return Results.Ok(stores.Logs.Histogram(query, TimeSpan.FromSeconds(bucketSeconds)));
-        }).RequireAuthorization(Policies.ViewTelemetry);
-
         group.MapGet("/metrics", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time) =>
         {
             var q = http.Request.Query;
@@ -206,54 +166,6 @@ public static class TelemetryQueryEndpoints
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
-
-    /// <summary>The simple search the native API offers now: <c>q</c> terms (all must match), <c>level</c>,
-    /// <c>service</c>, <c>traceId</c>, time range, limit. The full query language arrives with the log explorer.</summary>
-    private static (LogQuery Query, Dictionary<string, string[]> Errors) LogQueryFrom(HttpContext http, ClaimsPrincipal user)
-    {
-        var q = http.Request.Query;
-        var errors = new Dictionary<string, string[]>();
-        var include = new List<LogPosting>();
-        foreach (var term in ((string?)q["q"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            include.Add(LogPosting.Term(term));
-        }
-
-        if (NullIfEmpty(q["level"]) is { } level)
-        {
-            if (level is not ("trace" or "debug" or "info" or "warn" or "error" or "fatal"))
-            {
-                errors["level"] = ["level must be trace, debug, info, warn, error or fatal."];
-            }
-
-            include.Add(LogPosting.Field(LogFieldNames.Level, level));
-        }
-
-        if (NullIfEmpty(q["service"]) is { } service)
-        {
-            include.Add(LogPosting.Field(LogFieldNames.Service, service));
-        }
-
-        if (NullIfEmpty(q["traceId"]) is { } traceId)
-        {
-            if (!TraceId.TryParse(traceId, out _))
-            {
-                errors["traceId"] = ["A trace id is 32 hex digits."];
-            }
-
-            include.Add(LogPosting.Field("trace_id", traceId.ToLowerInvariant()));
-        }
-
-        var query = new LogQuery
-        {
-            TenantId = user.GetTenantId(),
-            Include = include,
-            From = QueryTime.Parse(q["from"], "from", errors),
-            To = QueryTime.Parse(q["to"], "to", errors),
-            Limit = QueryTime.Int(q["limit"], "limit", LogQuery.DefaultLimit, 1, LogQuery.MaxLimit, errors),
-        };
-        return (query, errors);
-    }
 }
 
 /// <summary>Query-string times (RFC 3339 or Unix milliseconds) and bounded integers, with errors per field.</summary>

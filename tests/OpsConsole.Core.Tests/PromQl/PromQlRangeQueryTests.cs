@@ -51,7 +51,7 @@ public sealed class PromQlRangeQueryTests
     }
 
     [Fact]
-    public void Range_RangeVectorExpression_ThrowsInvalidType()
+    public void Range_RangeVectorExpression_ThrowsInvalidTypeAsBadQuery()
     {
         var e = Assert.Throws<PromQlBadQueryException>(() => _engine.Range("temperature[1m]", At(0), At(60), 30_000, "acme"));
 

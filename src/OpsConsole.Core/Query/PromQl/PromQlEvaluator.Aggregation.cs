@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Core.Query.PromQl;
@@ -24,6 +23,18 @@ internal sealed partial class PromQlEvaluator
             parameter = Scalar(agg.Param, t);
         }
 
+        // Prometheus truncates k to an integer, refusing what does not fit in 64 bits (NaN included), even for no input.
+        long k = 0;
+        if (agg.Op is AggregationOp.Topk or AggregationOp.Bottomk)
+        {
+            if (!(parameter <= long.MaxValue && parameter >= long.MinValue))
+            {
+                throw new PromQlEvaluationException($"Scalar value {PromQlFormat.Decimal(parameter)} overflows int64");
+            }
+
+            k = (long)parameter;
+        }
+
         // Groups in order of first appearance, as Prometheus.
         var groups = new Dictionary<LabelSet, List<Element>>();
         var order = new List<LabelSet>();
@@ -32,7 +43,7 @@ internal sealed partial class PromQlEvaluator
             var key = GroupLabels(e.Labels, agg);
             if (valueLabel is not null)
             {
-                key = key.With(valueLabel, FormatValue(e.Value));
+                key = key.With(valueLabel, PromQlFormat.Decimal(e.Value));
             }
 
             if (!groups.TryGetValue(key, out var members))
@@ -52,10 +63,20 @@ internal sealed partial class PromQlEvaluator
             switch (agg.Op)
             {
                 case AggregationOp.Sum:
-                    output.Add(new Element(key, values.Sum()));
+                {
+                    // In input order, as Prometheus 2.x adds (no compensated summation).
+                    double sum = 0;
+                    foreach (var v in values)
+                    {
+                        sum += v;
+                    }
+
+                    output.Add(new Element(key, sum));
                     break;
+                }
+
                 case AggregationOp.Avg:
-                    output.Add(new Element(key, values.Sum() / values.Count));
+                    output.Add(new Element(key, IncrementalMean(values)));
                     break;
                 case AggregationOp.Count:
                 case AggregationOp.CountValues:
@@ -68,37 +89,93 @@ internal sealed partial class PromQlEvaluator
                     output.Add(new Element(key, values.Aggregate((a, b) => b > a || double.IsNaN(a) ? b : a)));
                     break;
                 case AggregationOp.Stddev:
-                {
-                    var mean = values.Average();
-                    output.Add(new Element(key, Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count)));
+                    output.Add(new Element(key, StandardDeviation(values)));
                     break;
-                }
-
                 case AggregationOp.Quantile:
                     output.Add(new Element(key, Quantile(parameter, values)));
                     break;
                 case AggregationOp.Topk:
                 case AggregationOp.Bottomk:
-                {
-                    // Prometheus truncates k to an integer; below 1 the result is empty.
-                    var k = parameter >= members.Count ? members.Count : (long)parameter;
-                    if (double.IsNaN(parameter) || k < 1)
-                    {
-                        break;
-                    }
-
-                    // topk: largest first, NaN counted as smallest; bottomk: smallest first, NaN counted as largest.
-                    var top = agg.Op == AggregationOp.Topk;
-                    output.AddRange(members
-                        .OrderBy(m => double.IsNaN(m.Value) ? 1 : 0)
-                        .ThenBy(m => top ? -m.Value : m.Value)
-                        .Take((int)k));
+                    output.AddRange(SelectK(members, k, agg.Op == AggregationOp.Topk));
                     break;
-                }
             }
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Prometheus 2.x's <c>avg</c>: a running mean, <c>mean += v/n − mean/n</c> (which cannot overflow), keeping an
+    /// infinite mean unless a NaN or an infinity of the other sign arrives. Not the same rounding as sum/count.
+    /// </summary>
+    internal static double IncrementalMean(List<double> values)
+    {
+        var mean = values[0];
+        for (var i = 1; i < values.Count; i++)
+        {
+            var v = values[i];
+            double n = i + 1;
+            if (double.IsInfinity(mean) && ((double.IsInfinity(v) && mean > 0 == v > 0) || (!double.IsInfinity(v) && !double.IsNaN(v))))
+            {
+                continue;
+            }
+
+            mean += (v / n) - (mean / n);
+        }
+
+        return mean;
+    }
+
+    /// <summary>Prometheus 2.x's <c>stddev</c>: Welford's running variance over the population, then the square root.</summary>
+    internal static double StandardDeviation(List<double> values)
+    {
+        double mean = values[0], squares = 0;
+        for (var i = 1; i < values.Count; i++)
+        {
+            var delta = values[i] - mean;
+            mean += delta / (i + 1);
+            squares += delta * (values[i] - mean);
+        }
+
+        return Math.Sqrt(squares / values.Count);
+    }
+
+    /// <summary>
+    /// topk/bottomk as Prometheus 2.x selects them (k below 1: nothing): a bounded heap that
+    /// keeps the first k samples and replaces its root only by a strictly better one (so ties resolve the same way),
+    /// then ordered best first (NaN last).
+    /// </summary>
+    internal static List<Element> SelectK(List<Element> members, long limit, bool top)
+    {
+        if (limit < 1)
+        {
+            return [];
+        }
+
+        // Root of the heap is the worst kept sample: the smallest for topk, the largest for bottomk, NaN before all.
+        bool Less(Element a, Element b) => double.IsNaN(a.Value) || (top ? a.Value < b.Value : a.Value > b.Value);
+        var heap = new List<Element>();
+        foreach (var e in members)
+        {
+            if (heap.Count < limit)
+            {
+                GoHeap.Push(heap, e, Less);
+            }
+            else if ((top ? heap[0].Value < e.Value : heap[0].Value > e.Value) || double.IsNaN(heap[0].Value))
+            {
+                if (limit == 1)
+                {
+                    heap[0] = e;
+                }
+                else
+                {
+                    GoHeap.Pop(heap, Less);
+                    GoHeap.Push(heap, e, Less);
+                }
+            }
+        }
+
+        return [.. heap.OrderBy(e => double.IsNaN(e.Value) ? 1 : 0).ThenBy(e => top ? -e.Value : e.Value)];
     }
 
     private static LabelSet GroupLabels(LabelSet labels, Aggregation agg)
@@ -133,49 +210,6 @@ internal sealed partial class PromQlEvaluator
         var upper = Math.Min(n - 1, lower + 1);
         var weight = rank - Math.Floor(rank);
         return (sorted[lower] * (1 - weight)) + (sorted[upper] * weight);
-    }
-
-    /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>: shortest round-trip digits, never an exponent.</summary>
-    internal static string FormatValue(double v)
-    {
-        if (double.IsNaN(v))
-        {
-            return "NaN";
-        }
-
-        if (double.IsInfinity(v))
-        {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-
-        var r = v.ToString("R", CultureInfo.InvariantCulture);
-        if (!r.Contains('E', StringComparison.Ordinal))
-        {
-            return r;
-        }
-
-        var exponentAt = r.IndexOf('E', StringComparison.Ordinal);
-        var mantissa = r[..exponentAt];
-        var exponent = int.Parse(r[(exponentAt + 1)..], CultureInfo.InvariantCulture);
-        var negative = mantissa.StartsWith('-');
-        var digits = mantissa.TrimStart('-').Replace(".", "", StringComparison.Ordinal);
-        var point = mantissa.TrimStart('-').IndexOf('.') is var p && p >= 0 ? p : mantissa.TrimStart('-').Length;
-        point += exponent;
-        string text;
-        if (point <= 0)
-        {
-            text = "0." + new string('0', -point) + digits;
-        }
-        else if (point >= digits.Length)
-        {
-            text = digits + new string('0', point - digits.Length);
-        }
-        else
-        {
-            text = digits[..point] + "." + digits[point..];
-        }
-
-        return (negative ? "-" : "") + text;
     }
 
     private static bool IsValidLabelName(string name) =>

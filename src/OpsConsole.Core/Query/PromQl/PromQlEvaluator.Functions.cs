@@ -10,7 +10,7 @@ internal sealed partial class PromQlEvaluator
         var name = call.Function.Name;
         if (call.Args.Count == 1 && call.Args[0] is MatrixSelector ms)
         {
-            var output = new List<Element>();
+            var output = new List<(Element, LabelSet)>();
             foreach (var s in _loaded[ms.Selector])
             {
                 var window = Window(s.Samples, ms, t);
@@ -38,11 +38,11 @@ internal sealed partial class PromQlEvaluator
                 if (value is { } v)
                 {
                     // last_over_time keeps the metric name; every other function drops it.
-                    output.Add(new Element(name == "last_over_time" ? s.Labels : s.Labels.Without(LabelSet.MetricName), v));
+                    output.Add((new Element(name == "last_over_time" ? s.Labels : s.Labels.Without(LabelSet.MetricName), v), s.Labels));
                 }
             }
 
-            return new VectorValue(Unique(output));
+            return new VectorValue(UniqueOverRange(call, output));
         }
 
         switch (name)
@@ -112,7 +112,11 @@ internal sealed partial class PromQlEvaluator
 
     private static double GoMin(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : Math.Min(a, b);
 
-    /// <summary>absent() of a selector carries its equality matchers' labels (except the name); of anything else, none.</summary>
+    /// <summary>
+    /// absent() of a selector carries its equality matchers' labels (except the name); of anything else, none. As in
+    /// Prometheus, matchers are applied in order: the first equality matcher of a name sets the label, any later matcher
+    /// of the same name (equality or not) removes it again, so <c>x{a="1",a=~"2"}</c> gives no <c>a</c>.
+    /// </summary>
     private static LabelSet AbsentLabels(PromQlExpr arg)
     {
         if (arg is not VectorSelector vs)
@@ -120,9 +124,21 @@ internal sealed partial class PromQlEvaluator
             return LabelSet.Empty;
         }
 
-        var equal = vs.Matchers.Where(m => m.Type == LabelMatchType.Equal && m.Name != LabelSet.MetricName).ToList();
-        var repeated = equal.GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        return LabelSet.From(equal.Where(m => !repeated.Contains(m.Name)).Select(m => (m.Name, m.Value)).ToArray());
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in vs.Matchers.Where(m => m.Name != LabelSet.MetricName))
+        {
+            if (m.Type == LabelMatchType.Equal && seen.Add(m.Name))
+            {
+                labels[m.Name] = m.Value;
+            }
+            else
+            {
+                labels.Remove(m.Name);
+            }
+        }
+
+        return LabelSet.From(labels);
     }
 
     private static double Average(List<Sample> window)

@@ -10,6 +10,8 @@ internal sealed partial class PromQlEvaluator
 
     private List<Element> HistogramQuantile(double q, List<Element> input)
     {
+        // Buckets belong together when all their labels but le agree, the metric name included (so two histograms
+        // that differ only by name are two results, which then collide once the name is dropped, as in Prometheus).
         var groups = new Dictionary<LabelSet, List<(double UpperBound, double Count)>>();
         var order = new List<LabelSet>();
         foreach (var e in input)
@@ -20,7 +22,7 @@ internal sealed partial class PromQlEvaluator
                 continue;
             }
 
-            var key = e.Labels.Without(LabelSet.MetricName, BucketLabel);
+            var key = e.Labels.Without(BucketLabel);
             if (!groups.TryGetValue(key, out var buckets))
             {
                 groups[key] = buckets = [];
@@ -30,7 +32,7 @@ internal sealed partial class PromQlEvaluator
             buckets.Add((upperBound, e.Value));
         }
 
-        return order.Select(key => new Element(key, BucketQuantile(q, groups[key]))).ToList();
+        return order.Select(key => new Element(key.Without(LabelSet.MetricName), BucketQuantile(q, groups[key]))).ToList();
     }
 
     internal static double BucketQuantile(double q, List<(double UpperBound, double Count)> input)

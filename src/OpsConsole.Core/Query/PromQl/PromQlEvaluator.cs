@@ -33,6 +33,7 @@ internal sealed partial class PromQlEvaluator
     private readonly long _stepMs;
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<VectorSelector, LoadedSeries[]> _loaded = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PromQlExpr, Dictionary<LabelSet, LabelSet>> _origins = new(ReferenceEqualityComparer.Instance);
     private long _samplesLoaded;
 
     public PromQlEvaluator(ISeriesSource source, PromQlOptions options, string? tenantId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
@@ -218,7 +219,7 @@ internal sealed partial class PromQlEvaluator
                 return Evaluate(u.Expr, t) switch
                 {
                     ScalarValue s => new ScalarValue(-s.Value),
-                    VectorValue v => new VectorValue(Unique(v.Elements.Select(e => new Element(e.Labels.Without(LabelSet.MetricName), -e.Value)).ToList())),
+                    VectorValue v => new VectorValue(UniqueOverRange(u, v.Elements.Select(e => (new Element(e.Labels.Without(LabelSet.MetricName), -e.Value), e.Labels)))),
                     _ => throw new InvalidOperationException("unary minus on a string"),
                 };
             case BinaryExpr b:
@@ -292,6 +293,32 @@ internal sealed partial class PromQlEvaluator
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// For nodes Prometheus evaluates series by series over the whole range (functions of a range selector, unary
+    /// minus): two input series that end up with equal labels are refused even when they never have a value at the
+    /// same step (e.g. <c>rate({__name__=~"a_total|b_total"}[5m])</c> over a range where a ends before b starts).
+    /// </summary>
+    private List<Element> UniqueOverRange(PromQlExpr node, IEnumerable<(Element Output, LabelSet Source)> elements)
+    {
+        if (!_origins.TryGetValue(node, out var origins))
+        {
+            _origins[node] = origins = [];
+        }
+
+        var output = new List<Element>();
+        foreach (var (element, source) in elements)
+        {
+            if (!origins.TryAdd(element.Labels, source) && !origins[element.Labels].Equals(source))
+            {
+                throw new PromQlEvaluationException($"vector cannot contain metrics with the same labelset: {element.Labels}");
+            }
+
+            output.Add(element);
+        }
+
+        return output;
     }
 
     /// <summary>Prometheus refuses a vector with two equal label sets (e.g. after a function dropped the names).</summary>

@@ -216,6 +216,15 @@ public sealed class SeriesStore : ISeriesSource
         return result;
     }
 
+    /// <summary>The tenants that hold series now, sorted (recording rules are evaluated for each).</summary>
+    public IReadOnlyList<string> TenantIds()
+    {
+        lock (_gate)
+        {
+            return _index.Tenants();
+        }
+    }
+
     /// <summary>Label names of the matching series with samples in range (for <c>/api/v1/labels</c>), sorted.</summary>
     public IReadOnlyList<string> LabelNames(string? tenantId, IReadOnlyList<LabelMatcher>? matchers = null, long fromMs = long.MinValue, long toMs = long.MaxValue)
     {
