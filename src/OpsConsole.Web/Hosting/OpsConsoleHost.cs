@@ -80,7 +80,8 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new HistorySeriesSource(sp.GetRequiredService<TelemetryStores>().Series, sp.GetRequiredService<TelemetryReader>()));
         services.AddSingleton<ISeriesSource>(sp => sp.GetRequiredService<HistorySeriesSource>());
         services.AddOptions<QueryOptions>().Bind(builder.Configuration.GetSection(QueryOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.LookbackDelta > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero, "Query:Timeout, Query:LookbackDelta and Query:MaxRange must be positive durations.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromDays(1), "Query:Timeout must be a positive duration of at most a day.")
+            .Validate(o => o.LookbackDelta > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero, "Query:LookbackDelta and Query:MaxRange must be positive durations.")
             .Validate(o => o.MaxSamples > 0 && o.MaxPointsPerSeries > 0 && o.MaxSeries > 0, "Query:MaxSamples, Query:MaxPointsPerSeries and Query:MaxSeries must be positive.")
             .ValidateOnStart();
         services.AddSingleton<PromQlQueryStats>();
