@@ -22,6 +22,7 @@ missing=()
 { [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ]; } || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 { command -v promtool >/dev/null && command -v prometheus >/dev/null; } || missing+=(prometheus)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
@@ -36,6 +37,7 @@ PG_BIN=$(pg_bin)
 command -v chromium >/dev/null || die "chromium is required for the e2e tests"
 command -v promtool >/dev/null || die "promtool (Debian package prometheus) is required"
 command -v prometheus >/dev/null || die "prometheus (Debian package prometheus) is required by the PromQL conformance tests"
+command -v npm >/dev/null || die "npm is required: the build installs the browser libraries from package-lock.json"
 
 # --- 2. a throwaway PostgreSQL on loopback --------------------------------------------------------
 PG_DIR=$(mktemp -d /tmp/opsconsole-pg.XXXXXX)

@@ -38,6 +38,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TenantRepository>();
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<RuleGroupRepository>();
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<IDurableTelemetryWriter>(sp => sp.GetRequiredService<TelemetryWriter>());
         services.AddSingleton<TelemetryReader>();

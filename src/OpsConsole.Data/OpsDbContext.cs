@@ -21,6 +21,7 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<SampleRow> Samples => Set<SampleRow>();
     public DbSet<MetricMetadataRow> MetricMetadata => Set<MetricMetadataRow>();
     public DbSet<HealthCheckRow> HealthChecks => Set<HealthCheckRow>();
+    public DbSet<RuleGroupEntity> RuleGroups => Set<RuleGroupEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

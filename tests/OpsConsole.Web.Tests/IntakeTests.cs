@@ -14,7 +14,8 @@ namespace OpsConsole.Web.Tests;
 /// <summary>The native JSON intake: durable before the answer, tenant from the key, bad input changes nothing.</summary>
 public sealed class IntakeTests(OpsConsoleFactory factory) : IClassFixture<OpsConsoleFactory>
 {
-    private static readonly LabelSet Requests = LabelSet.From(("__name__", "orders_total"), ("service", "shop"));
+    // As stored under globex: intake stamps tenant_id on every series of a tenant other than "default".
+    private static readonly LabelSet Requests = LabelSet.From(("__name__", "orders_total"), ("service", "shop"), ("tenant_id", "globex"));
 
     private TelemetryReader Reader => factory.Services.GetRequiredService<TelemetryReader>();
 
@@ -144,7 +145,7 @@ public sealed class IntakeRestartTests
     public async Task AcceptedTelemetry_AfterARestartOnTheSameDatabase_IsStillThere()
     {
         var directory = Directory.CreateTempSubdirectory("opsconsole-restart-").FullName;
-        var labels = LabelSet.From(("__name__", "restarts_total"), ("service", "shop"));
+        var labels = LabelSet.From(("__name__", "restarts_total"), ("service", "shop"), ("tenant_id", "acme")); // stamped at intake
         using (var first = new SharedDatabaseFactory(directory) { KeepDatabase = true })
         {
             using var admin = first.CreateAdminClient();

@@ -85,7 +85,7 @@ public sealed partial class IngestPipeline : ITelemetrySink, IAsyncDisposable
             return IngestResult.Accepted;
         }
 
-        var pending = new Pending(batch);
+        var pending = new Pending(TenantLabel.Stamp(batch));
         if (Volatile.Read(ref _stoppingFlag))
         {
             return new IngestResult(IngestOutcome.Unavailable, Message: "The console is shutting down; retry later.", RetryAfter: _options.RetryAfter);

@@ -17,6 +17,9 @@ internal struct PostingList
 
     public readonly ReadOnlySpan<int> Items => _items is null ? default : _items.AsSpan(0, _count);
 
+    /// <summary>The items as memory (valid until the list next grows).</summary>
+    public readonly ReadOnlyMemory<int> Memory => _items is null ? default : _items.AsMemory(0, _count);
+
     /// <summary>Approximate bytes held by the list's array.</summary>
     public readonly int EstimatedBytes => _items is null ? 0 : 24 + (_items.Length * 4);
 

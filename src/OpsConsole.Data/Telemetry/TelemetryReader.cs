@@ -7,7 +7,7 @@ namespace OpsConsole.Data.Telemetry;
 /// Reads durable telemetry: what the hot stores no longer hold, and what a restarted console reloads.
 /// A null tenant means all tenants; a tenant always restricts the query itself.
 /// </summary>
-public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
+public sealed partial class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
 {
     public async Task<IReadOnlyList<Span>> GetTraceAsync(string? tenantId, TraceId traceId, CancellationToken ct = default)
     {
@@ -67,6 +67,83 @@ public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
         return [.. rows.Select(r => new Sample(r.TimestampMs, Entities.SampleRow.Decode(r.Value, r.NaNKind)))];
     }
 
+    /// <summary>
+    /// The stored series of <paramref name="tenantId"/> (all tenants when null) whose labels satisfy every matcher,
+    /// whatever their samples' times. A <c>__name__="x"</c> matcher narrows the read to that metric's series.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredSeries>> FindSeriesAsync(string? tenantId, IReadOnlyList<LabelMatcher> matchers, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(matchers);
+        var name = matchers.FirstOrDefault(m => m.Name == LabelSet.MetricName && m.Type == LabelMatchType.Equal)?.Value;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.Series.AsNoTracking().Where(s => tenantId == null || s.TenantId == tenantId);
+        if (name is not null)
+        {
+            query = query.Where(s => s.MetricName == name);
+        }
+
+        var result = new List<StoredSeries>();
+        await foreach (var row in query.Select(s => new { s.TenantId, s.Fingerprint, s.Labels }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var labels = TelemetryRows.ReadLabels(row.Labels);
+            if (matchers.All(m => m.Matches(labels)))
+            {
+                result.Add(new StoredSeries(row.TenantId, row.Fingerprint, labels));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The samples of <paramref name="series"/> in [from, to] (milliseconds), oldest first, NaNs and stale markers as
+    /// stored; series without samples in range are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<StoredSeries, Sample[]>> GetSamplesAsync(IReadOnlyList<StoredSeries> series, long fromMs, long toMs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        const int FingerprintsPerQuery = 500;
+        var result = new Dictionary<StoredSeries, Sample[]>();
+        if (fromMs > toMs || series.Count == 0)
+        {
+            return result;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        foreach (var tenant in series.GroupBy(s => s.TenantId, StringComparer.Ordinal))
+        {
+            var byFingerprint = tenant.ToDictionary(s => s.Fingerprint);
+            foreach (var batch in byFingerprint.Keys.Chunk(FingerprintsPerQuery))
+            {
+                var tenantId = tenant.Key;
+                var rows = await db.Samples.AsNoTracking()
+                    .Where(s => s.TenantId == tenantId && batch.Contains(s.Fingerprint) && s.TimestampMs >= fromMs && s.TimestampMs <= toMs)
+                    .OrderBy(s => s.Fingerprint).ThenBy(s => s.TimestampMs)
+                    .Select(s => new { s.Fingerprint, s.TimestampMs, s.Value, s.NaNKind })
+                    .ToListAsync(ct);
+                var start = 0;
+                for (var i = 1; i <= rows.Count; i++)
+                {
+                    if (i < rows.Count && rows[i].Fingerprint == rows[start].Fingerprint)
+                    {
+                        continue;
+                    }
+
+                    var samples = new Sample[i - start];
+                    for (var j = start; j < i; j++)
+                    {
+                        samples[j - start] = new Sample(rows[j].TimestampMs, Entities.SampleRow.Decode(rows[j].Value, rows[j].NaNKind));
+                    }
+
+                    result[byFingerprint[rows[start].Fingerprint]] = samples;
+                    start = i;
+                }
+            }
+        }
+
+        return result;
+    }
+
     public async Task<IReadOnlyList<MetricMetadata>> GetMetadataAsync(CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -86,14 +163,18 @@ public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
         return [.. rows.Select(h => new HealthCheckResult(h.TenantId, h.Service, h.Check, (HealthStatus)h.Status, h.Message, h.DurationMs, h.TimestampMs))];
     }
 
-    /// <summary>All samples in [from, to] (milliseconds) with their series' labels, oldest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// The newest samples in [from, to] (milliseconds), at most <paramref name="limit"/>, with their series' labels,
+    /// returned oldest first (so a reload that hits the limit keeps the most recent part of the window).
+    /// </summary>
     public async Task<IReadOnlyList<SeriesSample>> GetAllSamplesAsync(long fromMs, long toMs, int limit, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var rows = await db.Samples.AsNoTracking()
             .Where(s => s.TimestampMs >= fromMs && s.TimestampMs <= toMs)
-            .OrderBy(s => s.TimestampMs).Take(limit)
+            .OrderByDescending(s => s.TimestampMs).Take(limit)
             .ToListAsync(ct);
+        rows.Reverse();
         var keys = rows.Select(r => r.Fingerprint).Distinct().ToList();
         var series = await db.Series.AsNoTracking().Where(s => keys.Contains(s.Fingerprint)).ToListAsync(ct);
         var labels = series.ToDictionary(s => (s.TenantId, s.Fingerprint), s => TelemetryRows.ReadLabels(s.Labels));
@@ -109,3 +190,6 @@ public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
         return result;
     }
 }
+
+/// <summary>A series as stored in the database: its tenant, its labels' fingerprint (the key of its samples) and labels.</summary>
+public sealed record StoredSeries(string TenantId, long Fingerprint, LabelSet Labels);

@@ -10,6 +10,12 @@ public static partial class TenantIds
     /// <summary>The tenant of telemetry that names none when keys are not required.</summary>
     public const string Default = "default";
 
+    /// <summary>
+    /// The metric label naming a series' tenant. Series stored under a tenant other than <see cref="Default"/> always
+    /// carry it with that tenant (set at intake, overwriting whatever was sent); a tenant's queries are scoped by it.
+    /// </summary>
+    public const string LabelName = "tenant_id";
+
     // \z, not $: in .NET '$' also matches before a final '\n', which would let "acme\n" through.
     [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using OpsConsole.Core.Query.PromQl;
-using OpsConsole.Core.Storage;
+using OpsConsole.Ingest.Native;
 using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Security;
 
@@ -31,10 +31,8 @@ public static class PrometheusApiEndpoints
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.ViewDashboards).WithTags("Prometheus API").DisableAntiforgery();
         api.MapMethods("/query", ["GET", "POST"], QueryAsync).WithMetadata(new RequiresQueryParametersAttribute());
         api.MapMethods("/query_range", ["GET", "POST"], QueryRangeAsync).WithMetadata(new RequiresQueryParametersAttribute());
-        api.MapMethods("/labels", ["GET", "POST"], (ClaimsPrincipal user, TelemetryStores stores) =>
-            Success(stores.Series.LabelNames(user.GetTenantId())));
-        api.MapGet("/label/{name}/values", (string name, ClaimsPrincipal user, TelemetryStores stores) =>
-            Success(stores.Series.LabelValues(user.GetTenantId(), name)));
+        api.MapMethods("/labels", ["GET", "POST"], LabelsAsync);
+        api.MapGet("/label/{name}/values", LabelValuesAsync);
         api.MapMethods("/series", ["GET", "POST"], SeriesAsync).WithMetadata(new RequiresQueryParametersAttribute());
         api.MapGet("/status/buildinfo", () => Success(new Dictionary<string, string>
         {
@@ -46,7 +44,7 @@ public static class PrometheusApiEndpoints
         return app;
     }
 
-    private static async Task<IResult> QueryAsync(HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time)
+    private static async Task<IResult> QueryAsync(HttpContext http, ClaimsPrincipal user, PromQlQueries queries, TimeProvider time)
     {
         var p = await ParametersAsync(http);
         if (string.IsNullOrWhiteSpace(p.Get("query")))
@@ -59,21 +57,28 @@ public static class PrometheusApiEndpoints
             return BadData($"invalid parameter \"time\": cannot parse \"{p.Get("time")}\" to a valid timestamp");
         }
 
-        return Evaluate(() =>
+        if (queries.Timeout(p.Get("timeout"), out var timeoutError) is not { } timeout)
         {
-            var result = new PromQlEngine(stores.Series).Instant(p.Get("query")!, at, user.GetTenantId(), http.RequestAborted);
-            return result switch
+            return BadData(timeoutError!);
+        }
+
+        var maxSeries = queries.Options.MaxSeries;
+        return await queries.RunAsync(http, timeout, ct =>
+        {
+            var result = queries.Engine(user).Instant(p.Get("query")!, at, null, ct);
+            object data = result switch
             {
                 ScalarResult s => new { resultType = "scalar", result = (object)Point(s.TimestampMs, PromQlFormat.Decimal(s.Value)) },
                 StringResult s => new { resultType = "string", result = (object)Point(s.TimestampMs, s.Value) },
-                InstantVector v => new { resultType = "vector", result = (object)v.Samples.Select(x => new { metric = Metric(x.Labels), value = Point(x.TimestampMs, Format(x.Value)) }) },
-                RangeMatrix m => new { resultType = "matrix", result = (object)Matrix(m) },
+                InstantVector v => new { resultType = "vector", result = (object)Capped(v.Samples, maxSeries).Select(x => new { metric = Metric(x.Labels), value = Point(x.TimestampMs, Format(x.Value)) }) },
+                RangeMatrix m => new { resultType = "matrix", result = (object)Matrix(Capped(m.Series, maxSeries)) },
                 _ => throw new PromQlUnsupportedException("unknown result type"),
             };
+            return Task.FromResult(data);
         });
     }
 
-    private static async Task<IResult> QueryRangeAsync(HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time)
+    private static async Task<IResult> QueryRangeAsync(HttpContext http, ClaimsPrincipal user, PromQlQueries queries, TimeProvider time)
     {
         var p = await ParametersAsync(http);
         if (string.IsNullOrWhiteSpace(p.Get("query")))
@@ -102,19 +107,20 @@ public static class PrometheusApiEndpoints
             return BadData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
         }
 
-        if ((end - start) / step > 11_000)
+        if (queries.Timeout(p.Get("timeout"), out var timeoutError) is not { } timeout)
         {
-            return BadData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+            return BadData(timeoutError!);
         }
 
-        return Evaluate(() =>
+        var maxSeries = queries.Options.MaxSeries;
+        return await queries.RunAsync(http, timeout, ct =>
         {
-            var m = new PromQlEngine(stores.Series).Range(p.Get("query")!, start, end, step, user.GetTenantId(), http.RequestAborted);
-            return new { resultType = "matrix", result = Matrix(m) };
+            var m = queries.Engine(user).Range(p.Get("query")!, start, end, step, null, ct);
+            return Task.FromResult<object>(new { resultType = "matrix", result = Matrix(Capped(m.Series, maxSeries)) });
         });
     }
 
-    private static async Task<IResult> SeriesAsync(HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time)
+    private static async Task<IResult> SeriesAsync(HttpContext http, ClaimsPrincipal user, PromQlQueries queries, TimeProvider time)
     {
         var p = await ParametersAsync(http);
         var matches = p.GetAll("match[]");
@@ -123,61 +129,137 @@ public static class PrometheusApiEndpoints
             return BadData("no match[] parameter provided");
         }
 
-        var now = time.GetUtcNow();
-        TryTime(p.Get("start"), now.AddHours(-1), out var start);
-        TryTime(p.Get("end"), now, out var end);
-        return Evaluate(() =>
+        if (!TryRange(p, time.GetUtcNow(), TimeSpan.FromHours(1), out var start, out var end, out var rangeError))
         {
-            var seen = new Dictionary<ulong, LabelSet>();
+            return BadData(rangeError!);
+        }
+
+        if (queries.Timeout(p.Get("timeout"), out var timeoutError) is not { } timeout)
+        {
+            return BadData(timeoutError!);
+        }
+
+        var options = queries.EngineOptions(user);
+        return await queries.RunAsync(http, timeout, ct =>
+        {
+            var seen = new Dictionary<LabelSet, LabelSet>();
             foreach (var match in matches)
             {
-                foreach (var series in stores.Series.Select(user.GetTenantId(), SelectorMatchers(match), start, end))
+                foreach (var series in queries.Source.Select(null, options.Scoped(SelectorMatchers(match)), start, end, ct))
                 {
-                    seen.TryAdd(series.Labels.Fingerprint, series.Labels);
+                    seen.TryAdd(series.Labels, series.Labels);
                 }
             }
 
-            return seen.Values.Select(Metric).ToList();
+            return Task.FromResult<object>(Capped(seen.Values.ToList(), queries.Options.MaxSeries).Select(Metric).ToList());
         });
     }
 
-    /// <summary>The matchers of a plain selector such as <c>up{job="x"}</c> (validated by the parser first).</summary>
-    private static IReadOnlyList<LabelMatcher> SelectorMatchers(string selector) =>
-        PromQlParser.Parse(selector) is VectorSelector v ? v.Matchers : throw new PromQlEvaluationException("match[] must be a series selector, like up{job=\"api\"}");
-
-    private static IResult Evaluate(Func<object> run)
+    private static async Task<IResult> LabelsAsync(HttpContext http, ClaimsPrincipal user, PromQlQueries queries, TimeProvider time)
     {
-        try
-        {
-            return Success(run());
-        }
-        catch (PromQlParseException ex)
-        {
-            return BadData(ex.Message);
-        }
-        catch (PromQlUnsupportedException ex)
-        {
-            return Results.Json(new PrometheusResponse("error", ErrorType: "bad_data", Error: "unsupported: " + ex.Message), statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (PromQlEvaluationException ex)
-        {
-            return Results.Json(new PrometheusResponse("error", ErrorType: "execution", Error: ex.Message), statusCode: StatusCodes.Status422UnprocessableEntity);
-        }
-        catch (OperationCanceledException)
-        {
-            return Results.Json(new PrometheusResponse("error", ErrorType: "canceled", Error: "query was canceled"), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var p = await ParametersAsync(http);
+        return await LabelQueryAsync(http, p, user, queries, time, async (matchers, from, to, ct) => await queries.Source.LabelNamesAsync(matchers, from, to, ct));
     }
 
-    private static IResult Success(object data) => Results.Json(new PrometheusResponse("success", data));
+    private static async Task<IResult> LabelValuesAsync(string name, HttpContext http, ClaimsPrincipal user, PromQlQueries queries, TimeProvider time)
+    {
+        if (!PrometheusNames.IsValidLabelName(name))
+        {
+            return BadData($"invalid label name: \"{name}\"");
+        }
 
-    private static IResult BadData(string message) =>
+        var p = await ParametersAsync(http);
+        return await LabelQueryAsync(http, p, user, queries, time, async (matchers, from, to, ct) => await queries.Source.LabelValuesAsync(name, matchers, from, to, ct));
+    }
+
+    /// <summary>
+    /// Label names or values over the union of the <c>match[]</c> selectors (every series without one), scoped to the
+    /// caller's tenant; with a <c>start</c> older than the hot store's coverage the database's series count too.
+    /// </summary>
+    private static async Task<IResult> LabelQueryAsync(
+        HttpContext http, RequestParameters p, ClaimsPrincipal user, PromQlQueries queries, TimeProvider time,
+        Func<IReadOnlyList<LabelMatcher>, long, long, CancellationToken, Task<IReadOnlyList<string>>> read)
+    {
+        long from = long.MinValue, to = long.MaxValue;
+        if (p.Get("start") is not null || p.Get("end") is not null)
+        {
+            if (!TryRange(p, time.GetUtcNow(), TimeSpan.FromDays(36500), out from, out to, out var rangeError))
+            {
+                return BadData(rangeError!);
+            }
+        }
+
+        if (queries.Timeout(p.Get("timeout"), out var timeoutError) is not { } timeout)
+        {
+            return BadData(timeoutError!);
+        }
+
+        var options = queries.EngineOptions(user);
+        var matches = p.GetAll("match[]");
+        return await queries.RunAsync(http, timeout, async ct =>
+        {
+            if (matches.Count == 0)
+            {
+                return await read(options.ScopeMatchers, from, to, ct);
+            }
+
+            var all = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var match in matches)
+            {
+                all.UnionWith(await read(options.Scoped(SelectorMatchers(match)), from, to, ct));
+            }
+
+            return all.ToList();
+        });
+    }
+
+    /// <summary>The <c>start</c> and <c>end</c> parameters (end defaults to now, start to end − <paramref name="defaultSpan"/>).</summary>
+    private static bool TryRange(RequestParameters p, DateTimeOffset now, TimeSpan defaultSpan, out long start, out long end, out string? error)
+    {
+        error = null;
+        start = 0;
+        if (!TryTime(p.Get("end"), now, out end))
+        {
+            error = $"invalid parameter \"end\": cannot parse \"{p.Get("end")}\" to a valid timestamp";
+            return false;
+        }
+
+        var endTime = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(end, -62_135_596_800_000, 253_402_300_799_999));
+        var defaultStart = endTime - defaultSpan < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : endTime - defaultSpan;
+        if (!TryTime(p.Get("start"), defaultStart, out start))
+        {
+            error = $"invalid parameter \"start\": cannot parse \"{p.Get("start")}\" to a valid timestamp";
+            return false;
+        }
+
+        if (end < start)
+        {
+            error = "invalid parameter \"end\": end timestamp must not be before start time";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Refuses an answer of more than <paramref name="maxSeries"/> series.</summary>
+    private static IReadOnlyList<T> Capped<T>(IReadOnlyList<T> series, int maxSeries) => series.Count <= maxSeries
+        ? series
+        : throw new PromQlEvaluationException(
+            $"the answer would have {series.Count:N0} series, more than the limit of {maxSeries:N0} (Query:MaxSeries): narrow the selectors or aggregate");
+
+    /// <summary>The matchers of a plain selector such as <c>up{job="x"}</c> (validated by the parser first).</summary>
+    private static IReadOnlyList<LabelMatcher> SelectorMatchers(string selector) =>
+        PromQlParser.Parse(selector) is VectorSelector v ? v.Matchers : throw new PromQlBadQueryException($"invalid parameter \"match[]\": {selector} is not a series selector, like up{{job=\"api\"}}");
+
+    internal static IResult Success(object data) => Results.Json(new PrometheusResponse("success", data));
+
+    internal static IResult BadData(string message) =>
         Results.Json(new PrometheusResponse("error", ErrorType: "bad_data", Error: message), statusCode: StatusCodes.Status400BadRequest);
 
     private static object[] Point(long ms, string value) => [ms / 1000.0, value];
 
-    private static IEnumerable<object> Matrix(RangeMatrix m) =>
-        m.Series.Select(s => new { metric = Metric(s.Labels), values = s.Points.Select(p => Point(p.TimestampMs, Format(p.Value))) });
+    private static IEnumerable<object> Matrix(IReadOnlyList<RangeSeries> series) =>
+        series.Select(s => new { metric = Metric(s.Labels), values = s.Points.Select(p => Point(p.TimestampMs, Format(p.Value))) });
 
     private static Dictionary<string, string> Metric(LabelSet labels) => labels.Labels.ToDictionary(l => l.Key, l => l.Value);
 
@@ -207,7 +289,7 @@ public static class PrometheusApiEndpoints
         return false;
     }
 
-    private static bool TryDurationMs(string? text, out long ms)
+    internal static bool TryDurationMs(string? text, out long ms)
     {
         ms = 0;
         if (string.IsNullOrWhiteSpace(text))

@@ -8,11 +8,14 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Health;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Live;
 using OpsConsole.Core.Storage;
+using OpsConsole.Core.Storage.Series;
 using OpsConsole.Data;
+using OpsConsole.Data.Telemetry;
 using OpsConsole.Ingest;
 using OpsConsole.Ingest.Native;
 using OpsConsole.Ingest.Otlp;
@@ -21,7 +24,10 @@ using OpsConsole.Simulator;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
+using OpsConsole.Web.Dashboards;
+using OpsConsole.Web.Logs;
 using OpsConsole.Web.Observability;
+using OpsConsole.Web.Rules;
 using OpsConsole.Web.Security;
 using OpsConsole.Web.Seeding;
 using Prometheus;
@@ -69,7 +75,24 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton(sp => new TelemetryStores(sp.GetRequiredService<IOptions<RetentionOptions>>().Value.ToHotStoreOptions(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICommittedTelemetryObserver, HotStoreFeeder>();
+
+        // PromQL: the hot series store with the database behind it for older ranges, under the Query limits.
+        services.AddSingleton(sp => new HistorySeriesSource(sp.GetRequiredService<TelemetryStores>().Series, sp.GetRequiredService<TelemetryReader>()));
+        services.AddSingleton<ISeriesSource>(sp => sp.GetRequiredService<HistorySeriesSource>());
+        services.AddOptions<QueryOptions>().Bind(builder.Configuration.GetSection(QueryOptions.SectionName))
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromDays(1), "Query:Timeout must be a positive duration of at most a day.")
+            .Validate(o => o.LookbackDelta > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero, "Query:LookbackDelta and Query:MaxRange must be positive durations.")
+            .Validate(o => o.MaxSamples > 0 && o.MaxPointsPerSeries > 0 && o.MaxSeries > 0, "Query:MaxSamples, Query:MaxPointsPerSeries and Query:MaxSeries must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<PromQlQueryStats>();
+        services.AddSingleton<PromQlQueries>();
+        services.AddOptions<LogSearchOptions>().Bind(builder.Configuration.GetSection(LogSearchOptions.SectionName))
+            .Validate(o => o.QueryTimeout > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero && o.MaxLimit > 0 && o.TailMaxLinesPerSecond > 0,
+                "Logs:QueryTimeout, Logs:MaxRange, Logs:MaxLimit and Logs:TailMaxLinesPerSecond must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LogExplorer>();
         services.AddSingleton<HotWindowLoader>();
+        services.AddSingleton<Traces.TraceExplorer>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
@@ -87,6 +110,11 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new DemoMode(DemoHost.IsEnabled(sp.GetRequiredService<IOptions<DemoWorkloadOptions>>(), sp.GetRequiredService<IHostEnvironment>())));
         services.AddHostedService<DemoHost>();
 
+        services.AddOpsConsoleRules(builder.Configuration);
+        services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
+        services.AddSingleton<InMemoryDashboardCatalog>();
+        services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<InMemoryDashboardCatalog>());
+        services.AddScoped<DashboardLiveSession>();
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
         services.AddSingleton<SelfCounters>();
         services.AddSingleton(sp => new LiveFeed<ProcessSnapshot>(sp.GetRequiredService<TimeProvider>()));
@@ -125,6 +153,10 @@ public static class OpsConsoleHost
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
+        await app.Services.GetRequiredService<RuleGroupCatalog>().LoadAsync(startup.Token);
+        var dashboards = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        app.Services.GetRequiredService<InMemoryDashboardCatalog>().LoadDirectory(
+            Path.Combine(app.Environment.ContentRootPath, dashboards.Directory), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpsConsole.Dashboards"));
         if (app.Environment.IsDevelopment())
         {
             await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);
@@ -189,8 +221,11 @@ public static class OpsConsoleHost
         app.MapOtlpGrpc(otlpPolicy);
         app.MapServiceDiscovery();
         app.MapTelemetryQueries();
+        app.MapLogQueries();
         app.MapDashboardOverview();
         app.MapPrometheusApi();
+        app.MapPrometheusMetadataApi();
+        app.MapRuleApi();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -98,10 +98,21 @@ public sealed partial class HotWindowLoader(
 
         var spans = await reader.GetSpansAsync(null, FromNanos(o.Traces), toNanos, MaxSpans, ct);
         var logs = await reader.GetLogsAsync(null, FromNanos(o.Logs), toNanos, MaxLogs, ct);
-        var samples = await reader.GetAllSamplesAsync((now - Min(o.Metrics, o.ReloadWindow)).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() + 60_000, MaxSamples, ct);
+        var samplesFromMs = (now - Min(o.Metrics, o.ReloadWindow)).ToUnixTimeMilliseconds();
+        var samples = await reader.GetAllSamplesAsync(samplesFromMs, now.ToUnixTimeMilliseconds() + 60_000, MaxSamples, ct);
+
+        // What is older than the reloaded window (all of the window's start when the limit cut it) stays in the
+        // database only: queries over it read the database (HistorySeriesSource).
+        stores.Series.MarkIncompleteBefore(samples.Count < MaxSamples || samples.Count == 0 ? samplesFromMs : samples[0].TimestampMs + 1);
         var metadata = await reader.GetMetadataAsync(ct);
         var checks = await reader.GetHealthChecksAsync(null, null, (now - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() + 60_000, MaxLogs, ct);
         stores.Store(new TelemetryBatch { Spans = spans, Logs = [.. logs.Reverse()], Samples = samples, Metadata = metadata });
+        if (spans.Count < MaxSpans)
+        {
+            // Every trace of the reloaded window is in memory again; searches need the database only before it.
+            stores.Spans.MarkCoveredFrom(UnixTime.FromNanos(FromNanos(o.Traces)));
+        }
+
         health.OnCommitted(new TelemetryBatch { HealthChecks = [.. checks.Reverse()] });
         LogReloaded(logger, spans.Count, logs.Count, samples.Count);
     }

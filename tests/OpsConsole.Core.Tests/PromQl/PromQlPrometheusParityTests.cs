@@ -241,7 +241,7 @@ public sealed class PromQlPrometheusParityTests
     {
         var engine = Engine(One("x", 1));
 
-        Assert.Throws<PromQlParseException>(() => engine.Range("\"text\"", At(0), At(60), 15_000, "t"));
+        Assert.Throws<PromQlBadQueryException>(() => engine.Range("\"text\"", At(0), At(60), 15_000, "t"));
     }
 
     [Theory]

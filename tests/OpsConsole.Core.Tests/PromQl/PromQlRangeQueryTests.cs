@@ -45,7 +45,7 @@ public sealed class PromQlRangeQueryTests
     [Fact]
     public void Range_TooManyPoints_ThrowsAskingForLargerStep()
     {
-        var e = Assert.Throws<PromQlEvaluationException>(() => _engine.Range("temperature", At(0), At(86_400), 1_000, "acme"));
+        var e = Assert.Throws<PromQlBadQueryException>(() => _engine.Range("temperature", At(0), At(86_400), 1_000, "acme"));
 
         Assert.Contains("exceeded maximum resolution of 11,000 points", e.Message, StringComparison.Ordinal);
     }
@@ -53,8 +53,7 @@ public sealed class PromQlRangeQueryTests
     [Fact]
     public void Range_RangeVectorExpression_ThrowsInvalidTypeAsBadQuery()
     {
-        // A bad query (bad_data in the API, as Prometheus), not a failed evaluation.
-        var e = Assert.Throws<PromQlParseException>(() => _engine.Range("temperature[1m]", At(0), At(60), 30_000, "acme"));
+        var e = Assert.Throws<PromQlBadQueryException>(() => _engine.Range("temperature[1m]", At(0), At(60), 30_000, "acme"));
 
         Assert.Contains("range vector", e.Message, StringComparison.Ordinal);
     }
@@ -91,9 +90,9 @@ public sealed class PromQlRangeQueryTests
     [InlineData(-15_000)]
     public void Range_StepNotPositive_ThrowsAskingForPositiveStep(long step)
     {
-        var e = Assert.Throws<PromQlEvaluationException>(() => _engine.Range("temperature", At(0), At(60), step, "acme"));
+        var e = Assert.Throws<PromQlBadQueryException>(() => _engine.Range("temperature", At(0), At(60), step, "acme"));
 
-        Assert.Contains("try a positive step", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Try a positive integer", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,9 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_directory, "opsconsole.db");
 
+    /// <summary>The host's provisioning folder for rule files (missing until a test creates it).</summary>
+    public string RulesDirectory => Path.Combine(_directory, "rules");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
@@ -53,6 +56,7 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:ConnectionString"] = $"Data Source={DatabasePath}",
                 ["Demo:Enabled"] = "false", // tests send their own telemetry; the demo SaaS has its own tests
+                ["Rules:Directory"] = RulesDirectory, // none unless a test writes rule files there (not the repository's rules/)
             };
             foreach (var (key, value) in Settings)
             {

@@ -131,8 +131,9 @@ internal sealed partial class PromQlEvaluator
         return x.Count.CompareTo(y.Count);
     }
 
-    private PromQlEvaluationException TooManySamples() =>
-        new($"query processing would load too many samples into memory (more than {_options.MaxSamples:N0}): narrow the selectors or the time range");
+    /// <summary>Prometheus's own error (an <c>execution</c> error in its API).</summary>
+    private static PromQlEvaluationException TooManySamples() =>
+        new("query processing would load too many samples into memory in query execution");
 
     /// <summary>Loads every selector's samples for the whole query range once.</summary>
     private void Load(PromQlExpr expr, long? rangeMs)
@@ -142,7 +143,8 @@ internal sealed partial class PromQlEvaluator
             case VectorSelector vs:
             {
                 var before = rangeMs ?? _options.LookbackMs;
-                var selected = _source.Select(_tenantId, vs.Matchers, _startMs - vs.OffsetMs - before, _endMs - vs.OffsetMs);
+                // A tenant-scoped caller's implicit tenant_id matcher is added here, to every selector.
+                var selected = _source.Select(_tenantId, _options.Scoped(vs.Matchers), _startMs - vs.OffsetMs - before, _endMs - vs.OffsetMs, _cancellation);
                 var loaded = new LoadedSeries[selected.Count];
                 for (var i = 0; i < selected.Count; i++)
                 {

@@ -21,3 +21,9 @@ public sealed class PromQlUnsupportedException(string message) : Exception(messa
 
 /// <summary>A query that parsed but cannot be answered: many-to-many matches, too many samples, too many points.</summary>
 public sealed class PromQlEvaluationException(string message) : Exception(message);
+
+/// <summary>
+/// A query or parameters the caller must change (Prometheus's <c>bad_data</c>): a step that makes too many points, a
+/// time range or range selector longer than allowed, an end before the start, a range vector as a range query.
+/// </summary>
+public sealed class PromQlBadQueryException(string message) : Exception(message);

@@ -21,6 +21,14 @@ public abstract record PromQlExpr
 {
     public abstract PromQlType Type { get; }
 
+    /// <summary>1-based position in the query text where this node starts (0 when built by code, not parsed).</summary>
+    /// <remarks>Not part of equality: two trees that say the same thing are equal wherever they were written.</remarks>
+    public int Position { get; init; }
+
+    public virtual bool Equals(PromQlExpr? other) => other is not null && EqualityContract == other.EqualityContract;
+
+    public override int GetHashCode() => EqualityContract.GetHashCode();
+
     /// <summary>The expression tree, indented two spaces a level (for the query-explain endpoint).</summary>
     public string Explain()
     {

@@ -139,7 +139,7 @@ public sealed class PromQlParser
 
             // ^ is right-associative: its right side may contain another ^ of the same precedence.
             var right = ParseExpression(op == BinaryOp.Pow ? Precedence(op) : Precedence(op) + 1);
-            left = CheckBinary(new BinaryExpr(op, left, right, returnBool, matching), opToken);
+            left = CheckBinary(new BinaryExpr(op, left, right, returnBool, matching) { Position = left.Position }, opToken);
             if (PeekWord("atan2"))
             {
                 throw new PromQlUnsupportedException("the binary operator \"atan2\" is not supported yet");
@@ -162,7 +162,7 @@ public sealed class PromQlParser
                 throw Error(sign, $"unary \"{sign.Text}\" needs a scalar or an instant vector, not a {Describe(operand.Type)}");
             }
 
-            return sign.Kind == TokenKind.Plus ? operand : operand is NumberLiteral n ? new NumberLiteral(-n.Value) : new UnaryMinus(operand);
+            return sign.Kind == TokenKind.Plus ? operand : operand is NumberLiteral n ? new NumberLiteral(-n.Value) { Position = sign.Position } : new UnaryMinus(operand) { Position = sign.Position };
         }
 
         return ParsePostfix(ParsePrimary());
@@ -252,10 +252,10 @@ public sealed class PromQlParser
         {
             case TokenKind.Number:
                 Take();
-                return new NumberLiteral(token.Number);
+                return new NumberLiteral(token.Number) { Position = token.Position };
             case TokenKind.String:
                 Take();
-                return new StringLiteral(token.Text);
+                return new StringLiteral(token.Text) { Position = token.Position };
             case TokenKind.LeftParen:
             {
                 Take();
@@ -348,7 +348,7 @@ public sealed class PromQlParser
             }
         }
 
-        return new FunctionCall(function, args);
+        return new FunctionCall(function, args) { Position = name.Position };
     }
 
     private PromQlExpr ParseAggregation(AggregationOp op, Token name)
@@ -389,7 +389,7 @@ public sealed class PromQlParser
             throw Error(name, $"{name.Text} aggregates an instant vector, got a {Describe(expr.Type)}");
         }
 
-        return new Aggregation(op, expr, param, grouping, without);
+        return new Aggregation(op, expr, param, grouping, without) { Position = name.Position };
     }
 
     private List<string> ParseLabelList()
@@ -470,7 +470,7 @@ public sealed class PromQlParser
             throw Error(at, "a vector selector needs at least one matcher that does not match the empty string, e.g. a metric name or {job=\"api\"}");
         }
 
-        return new VectorSelector(metricName, matchers, 0);
+        return new VectorSelector(metricName, matchers, 0) { Position = at.Position };
     }
 
     private PromQlExpr ParsePostfix(PromQlExpr expr)
@@ -503,7 +503,7 @@ public sealed class PromQlParser
                     throw Error(range, "the range of a range selector must be positive");
                 }
 
-                expr = new MatrixSelector(vs, range.DurationMs);
+                expr = new MatrixSelector(vs, range.DurationMs) { Position = vs.Position };
             }
             else if (PeekWord("offset"))
             {

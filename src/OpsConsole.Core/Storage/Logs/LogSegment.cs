@@ -6,26 +6,38 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Core.Storage.Logs;
 
 /// <summary>
-/// Up to a few thousand log records with their own inverted index (term → record numbers, field → value → record
-/// numbers). Records are appended in arrival order; sealing re-orders them by time and rewrites the postings, so a
-/// sealed segment answers time ranges by binary search and drops its oldest records by moving a start mark.
-/// Not thread-safe: the <see cref="LogStore"/> lock guards it.
+/// Up to a few thousand log records with their own inverted index (body term → record numbers; field → value →
+/// record numbers, reserved fields and attributes apart). Records are appended in arrival order; sealing re-orders
+/// them by time and rewrites the postings, so a sealed segment answers time ranges by binary search and drops its
+/// oldest records by moving a start mark. Each record keeps its arrival <see cref="SequenceAt">sequence number</see>
+/// (store-wide), which with its time makes its stable id.
+/// <para>
+/// Thread-safety: the <see cref="LogStore"/> lock guards the head segment. A sealed segment's index and arrays never
+/// change again (only records are dropped from the start, set to null), so the store reads sealed segments outside
+/// its lock; the lazily built sorted-key caches are published atomically.
+/// </para>
 /// </summary>
-internal sealed class LogSegment(long sequence, int capacity)
+internal sealed partial class LogSegment(long sequence, long firstRecordSequence, int capacity)
 {
     private const int NewKeyBytes = 48;
     private const int PerRecordBytes = 8 + 8 + 1 + 4;
 
-    private readonly Dictionary<string, PostingList> _terms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, PostingList>> _fields = new(StringComparer.Ordinal);
+    private readonly ValueIndex _terms = new();
+    private readonly ValueIndex?[] _reserved = new ValueIndex?[5];
+    private readonly Dictionary<string, ValueIndex> _attributes = new(StringComparer.Ordinal);
     private LogRecord?[] _records = new LogRecord?[capacity];
     private ulong[] _times = new ulong[capacity];
     private byte[] _levels = new byte[capacity];
     private int[] _sizes = new int[capacity];
+    private int[]? _arrivalOf;
+    private int[]? _positionOf;
     private int _count;
-    private int _firstLive;
+    private volatile int _firstLive;
 
     public long Sequence { get; } = sequence;
+
+    /// <summary>The store-wide sequence number of this segment's first record; records follow contiguously.</summary>
+    public long FirstRecordSequence { get; } = firstRecordSequence;
 
     public bool IsSealed { get; private set; }
 
@@ -44,11 +56,27 @@ internal sealed class LogSegment(long sequence, int capacity)
 
     public long EstimatedBytes { get; private set; } = 200 + ((long)capacity * PerRecordBytes);
 
-    public LogRecord RecordAt(int index) => _records[index]!;
+    /// <summary>The record at a record number, or null when it was dropped.</summary>
+    public LogRecord? RecordAt(int index) => Volatile.Read(ref _records[index]);
 
     public ulong TimeAt(int index) => _times[index];
 
     public byte LevelAt(int index) => _levels[index];
+
+    /// <summary>The store-wide arrival sequence number of the record at a record number.</summary>
+    public long SequenceAt(int index) => FirstRecordSequence + (_arrivalOf is { } a ? a[index] : index);
+
+    /// <summary>The record number of a sequence number held here, or -1.</summary>
+    public int IndexOfSequence(long sequenceNumber)
+    {
+        var offset = sequenceNumber - FirstRecordSequence;
+        if (offset < 0 || offset >= _count)
+        {
+            return -1;
+        }
+
+        return _positionOf is { } p ? p[(int)offset] : (int)offset;
+    }
 
     public void Add(LogRecord record, ulong time)
     {
@@ -62,35 +90,29 @@ internal sealed class LogSegment(long sequence, int capacity)
         MaxTime = Math.Max(MaxTime, time);
 
         Span<char> buffer = stackalloc char[LogTokenizer.MaxTokenLength];
-        var body = record.Body.Kind switch
-        {
-            AttributeKind.Empty => null,
-            AttributeKind.String => record.Body.StringValue,
-            _ => record.Body.ToString(),
-        };
-        if (body is not null)
+        if (LogText.Body(record) is { } body)
         {
             var tokens = new TokenEnumerator(body, buffer, includeParts: true);
             while (tokens.MoveNext())
             {
-                size += AddTerm(tokens.Current, index);
+                size += _terms.Add(tokens.Current, index);
             }
         }
 
-        size += AddField(LogFieldNames.Level, level, index);
-        size += AddField(LogFieldNames.Service, record.ServiceName, index);
-        size += AddField(LogFieldNames.Tenant, record.TenantId, index);
+        size += AddReserved(LogFieldKind.Level, level, index);
+        size += AddReserved(LogFieldKind.Service, record.ServiceName, index);
+        size += AddReserved(LogFieldKind.Tenant, record.TenantId, index);
         if (!record.TraceId.IsEmpty)
         {
             record.TraceId.High.TryFormat(buffer, out _, "x16", CultureInfo.InvariantCulture);
             record.TraceId.Low.TryFormat(buffer[16..], out _, "x16", CultureInfo.InvariantCulture);
-            size += AddField(LogFieldNames.TraceId, buffer[..32], index);
+            size += AddReserved(LogFieldKind.TraceId, buffer[..32], index);
         }
 
         if (!record.SpanId.IsEmpty)
         {
             record.SpanId.Value.TryFormat(buffer, out _, "x16", CultureInfo.InvariantCulture);
-            size += AddField(LogFieldNames.SpanId, buffer[..16], index);
+            size += AddReserved(LogFieldKind.SpanId, buffer[..16], index);
         }
 
         size += AddAttributes(record.Attributes, index, buffer);
@@ -107,7 +129,6 @@ internal sealed class LogSegment(long sequence, int capacity)
             return;
         }
 
-        IsSealed = true;
         var n = _count;
         var order = new int[n];
         for (var i = 0; i < n; i++)
@@ -137,12 +158,21 @@ internal sealed class LogSegment(long sequence, int capacity)
         }
 
         EstimatedBytes -= (long)(_records.Length - n) * PerRecordBytes;
+        EstimatedBytes += 8L * n;
         (_records, _times, _levels, _sizes) = (records, sortedTimes, levels, sizes);
-        EstimatedBytes -= RemapAndTrim(_terms, map);
-        foreach (var values in _fields.Values)
+        (_arrivalOf, _positionOf) = (order, map);
+        EstimatedBytes -= _terms.RemapAndTrim(map);
+        foreach (var values in _reserved)
         {
-            EstimatedBytes -= RemapAndTrim(values, map);
+            EstimatedBytes -= values?.RemapAndTrim(map) ?? 0;
         }
+
+        foreach (var values in _attributes.Values)
+        {
+            EstimatedBytes -= values.RemapAndTrim(map);
+        }
+
+        IsSealed = true;
     }
 
     /// <summary>Drops the oldest records older than <paramref name="cutoff"/> (sealed only). Returns how many.</summary>
@@ -162,165 +192,14 @@ internal sealed class LogSegment(long sequence, int capacity)
     public void DropOldest()
     {
         EstimatedBytes -= _sizes[_firstLive];
-        _records[_firstLive] = null;
+        Volatile.Write(ref _records[_firstLive], null);
         _firstLive++;
     }
 
-    /// <summary>
-    /// Adds to <paramref name="matches"/>, in ascending record number (for a sealed segment: ascending time), every
-    /// held record in [from, to) that satisfies <paramref name="query"/>.
-    /// </summary>
-    public void Collect(ResolvedLogQuery query, ulong from, ulong to, List<int> matches)
-    {
-        if (LiveCount == 0 || MaxTime < from || MinTime >= to)
-        {
-            return;
-        }
-
-        var include = new PostingList[query.IncludeTerms.Length + query.IncludeFields.Length];
-        var n = 0;
-        foreach (var term in query.IncludeTerms)
-        {
-            if (!_terms.TryGetValue(term, out include[n++]))
-            {
-                return;
-            }
-        }
-
-        foreach (var (field, value) in query.IncludeFields)
-        {
-            if (!TryGetField(field, value, out include[n++]))
-            {
-                return;
-            }
-        }
-
-        var exclude = ResolveExclusions(query);
-        int lo, hi;
-        if (IsSealed)
-        {
-            lo = Math.Max(_firstLive, LowerBound(from));
-            hi = LowerBound(to);
-        }
-        else
-        {
-            lo = 0;
-            hi = _count;
-        }
-
-        if (include.Length == 0)
-        {
-            for (var i = lo; i < hi; i++)
-            {
-                if (Accept(i, from, to, include, -1, exclude, query.Filter))
-                {
-                    matches.Add(i);
-                }
-            }
-
-            return;
-        }
-
-        var smallest = 0;
-        for (var k = 1; k < include.Length; k++)
-        {
-            if (include[k].Count < include[smallest].Count)
-            {
-                smallest = k;
-            }
-        }
-
-        foreach (var i in include[smallest].Items)
-        {
-            if (i < lo)
-            {
-                continue;
-            }
-
-            if (i >= hi)
-            {
-                break;
-            }
-
-            if (Accept(i, from, to, include, smallest, exclude, query.Filter))
-            {
-                matches.Add(i);
-            }
-        }
-    }
-
-    private bool Accept(int i, ulong from, ulong to, PostingList[] include, int skip, List<PostingList[]>? exclude, Func<LogRecord, bool>? filter)
-    {
-        var record = _records[i];
-        if (record is null || _times[i] < from || _times[i] >= to)
-        {
-            return false;
-        }
-
-        for (var k = 0; k < include.Length; k++)
-        {
-            if (k != skip && !include[k].Contains(i))
-            {
-                return false;
-            }
-        }
-
-        if (exclude is not null)
-        {
-            foreach (var group in exclude)
-            {
-                var all = true;
-                foreach (var list in group)
-                {
-                    if (!list.Contains(i))
-                    {
-                        all = false;
-                        break;
-                    }
-                }
-
-                if (all)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return filter is null || filter(record);
-    }
-
-    /// <summary>Each excluded posting as the lists a record must all be on to be excluded; absent ones exclude nothing.</summary>
-    private List<PostingList[]>? ResolveExclusions(ResolvedLogQuery query)
-    {
-        List<PostingList[]>? groups = null;
-        foreach (var group in query.Exclude)
-        {
-            var lists = new PostingList[group.Terms.Length + (group.Field is null ? 0 : 1)];
-            var found = true;
-            for (var k = 0; k < group.Terms.Length && found; k++)
-            {
-                found = _terms.TryGetValue(group.Terms[k], out lists[k]);
-            }
-
-            if (found && group.Field is { } field)
-            {
-                found = TryGetField(field.Name, field.Value, out lists[^1]);
-            }
-
-            if (found && lists.Length > 0)
-            {
-                (groups ??= []).Add(lists);
-            }
-        }
-
-        return groups;
-    }
-
-    private bool TryGetField(string field, string value, out PostingList list)
-    {
-        list = default;
-        return _fields.TryGetValue(field, out var values) && values.TryGetValue(value, out list);
-    }
+    /// <summary>The record-number window of records in [from, to): exact for a sealed segment, everything for the head.</summary>
+    public (int Lo, int Hi) Window(ulong from, ulong to) => IsSealed
+        ? (Math.Max(_firstLive, LowerBound(from)), LowerBound(to))
+        : (0, _count);
 
     /// <summary>The first record number (sealed) whose time is at least <paramref name="time"/>.</summary>
     private int LowerBound(ulong time)
@@ -342,26 +221,21 @@ internal sealed class LogSegment(long sequence, int capacity)
         return lo;
     }
 
-    private int AddTerm(ReadOnlySpan<char> term, int index)
-    {
-        var lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
-        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, term, out var exists);
-        return list.Add(index) + (exists ? 0 : NewKeyBytes + 22 + (term.Length * 2));
-    }
+    private ValueIndex? FieldIndex(LogField field) => field.IsAttribute
+        ? _attributes.GetValueOrDefault(field.Name)
+        : _reserved[(int)field.Kind];
 
-    private int AddField(string field, ReadOnlySpan<char> value, int index)
+    private int AddReserved(LogFieldKind kind, ReadOnlySpan<char> value, int index)
     {
         var size = 0;
-        if (!_fields.TryGetValue(field, out var values))
+        ref var values = ref _reserved[(int)kind];
+        if (values is null)
         {
-            values = new Dictionary<string, PostingList>(StringComparer.Ordinal);
-            _fields[field] = values;
+            values = new ValueIndex();
             size += 200;
         }
 
-        var lookup = values.GetAlternateLookup<ReadOnlySpan<char>>();
-        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, value, out var exists);
-        return size + list.Add(index) + (exists ? 0 : NewKeyBytes + 22 + (value.Length * 2));
+        return size + values.Add(value, index);
     }
 
     private int AddAttributes(IReadOnlyList<Domain.Telemetry.Attribute> attributes, int index, Span<char> buffer)
@@ -370,38 +244,178 @@ internal sealed class LogSegment(long sequence, int capacity)
         for (var i = 0; i < attributes.Count; i++)
         {
             var (key, value) = attributes[i];
+            ReadOnlySpan<char> text;
             int written;
             switch (value.Kind)
             {
                 case AttributeKind.String when value.StringValue.Length <= LogFieldNames.MaxIndexedValueLength:
-                    size += AddField(key, value.StringValue, index);
+                    text = value.StringValue;
                     break;
                 case AttributeKind.Bool:
-                    size += AddField(key, value.BoolValue ? "true" : "false", index);
+                    text = value.BoolValue ? "true" : "false";
                     break;
                 case AttributeKind.Int when value.IntValue.TryFormat(buffer, out written, default, CultureInfo.InvariantCulture):
                 case AttributeKind.Double when value.DoubleValue.TryFormat(buffer, out written, "R", CultureInfo.InvariantCulture):
-                    size += AddField(key, buffer[..written], index);
+                    text = buffer[..written];
                     break;
+                default:
+                    continue;
             }
+
+            if (!_attributes.TryGetValue(key, out var values))
+            {
+                values = new ValueIndex();
+                _attributes[key] = values;
+                size += 200;
+            }
+
+            size += values.Add(text, index);
         }
 
         return size;
     }
 
-    private static long RemapAndTrim(Dictionary<string, PostingList> postings, int[] map)
+    /// <summary>Value → postings for one field (or the body terms), with sorted views built on first use once sealed.</summary>
+    internal sealed class ValueIndex
     {
-        long released = 0;
-        foreach (var key in postings.Keys)
+        private string[]? _sorted;
+        private NumericKey[]? _numeric;
+
+        public Dictionary<string, PostingList> Postings { get; } = new(StringComparer.Ordinal);
+
+        public int Add(ReadOnlySpan<char> value, int index)
         {
-            ref var list = ref CollectionsMarshal.GetValueRefOrNullRef(postings, key);
-            if (!Unsafe.IsNullRef(ref list))
+            var lookup = Postings.GetAlternateLookup<ReadOnlySpan<char>>();
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, value, out var exists);
+            return list.Add(index) + (exists ? 0 : NewKeyBytes + 22 + (value.Length * 2));
+        }
+
+        public ReadOnlyMemory<int> Get(string value) =>
+            Postings.TryGetValue(value, out var list) ? list.Memory : ReadOnlyMemory<int>.Empty;
+
+        /// <summary>Adds the postings of every value starting with <paramref name="prefix"/>.</summary>
+        public void ForEachPrefix(string prefix, bool isSealed, List<ReadOnlyMemory<int>> into)
+        {
+            if (!isSealed)
             {
-                list.Remap(map);
-                released += list.Trim();
+                foreach (var (key, list) in Postings)
+                {
+                    if (key.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        into.Add(list.Memory);
+                    }
+                }
+
+                return;
+            }
+
+            var sorted = Sorted();
+            int lo = 0, hi = sorted.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (string.CompareOrdinal(sorted[mid], prefix) < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            for (var i = lo; i < sorted.Length && sorted[i].StartsWith(prefix, StringComparison.Ordinal); i++)
+            {
+                into.Add(Postings[sorted[i]].Memory);
             }
         }
 
-        return released;
+        /// <summary>Adds the postings of every value that reads as a number the comparison accepts.</summary>
+        public void ForEachInRange(FieldRangeMatch range, bool isSealed, List<ReadOnlyMemory<int>> into)
+        {
+            if (!isSealed)
+            {
+                foreach (var (key, list) in Postings)
+                {
+                    if (range.AcceptsText(key))
+                    {
+                        into.Add(list.Memory);
+                    }
+                }
+
+                return;
+            }
+
+            var numeric = Numeric();
+            // Sorted by value: the accepted values are one run at the start (<, <=) or at the end (>, >=).
+            var below = range.Operator is LogComparison.LessThan or LogComparison.LessOrEqual;
+            if (below)
+            {
+                for (var i = 0; i < numeric.Length && range.Accepts(numeric[i].Value); i++)
+                {
+                    into.Add(numeric[i].Postings);
+                }
+            }
+            else
+            {
+                for (var i = numeric.Length - 1; i >= 0 && range.Accepts(numeric[i].Value); i--)
+                {
+                    into.Add(numeric[i].Postings);
+                }
+            }
+        }
+
+        public long RemapAndTrim(int[] map)
+        {
+            long released = 0;
+            foreach (var key in Postings.Keys)
+            {
+                ref var list = ref CollectionsMarshal.GetValueRefOrNullRef(Postings, key);
+                if (!Unsafe.IsNullRef(ref list))
+                {
+                    list.Remap(map);
+                    released += list.Trim();
+                }
+            }
+
+            return released;
+        }
+
+        private string[] Sorted()
+        {
+            var sorted = Volatile.Read(ref _sorted);
+            if (sorted is null)
+            {
+                sorted = [.. Postings.Keys];
+                Array.Sort(sorted, StringComparer.Ordinal);
+                Interlocked.CompareExchange(ref _sorted, sorted, null);
+            }
+
+            return sorted;
+        }
+
+        private NumericKey[] Numeric()
+        {
+            var numeric = Volatile.Read(ref _numeric);
+            if (numeric is null)
+            {
+                var list = new List<NumericKey>();
+                foreach (var (key, postings) in Postings)
+                {
+                    if (LogText.TryNumber(key, out var v))
+                    {
+                        list.Add(new NumericKey(v, postings.Memory));
+                    }
+                }
+
+                list.Sort(static (a, b) => a.Value.CompareTo(b.Value));
+                numeric = [.. list];
+                Interlocked.CompareExchange(ref _numeric, numeric, null);
+            }
+
+            return numeric;
+        }
+
+        private readonly record struct NumericKey(double Value, ReadOnlyMemory<int> Postings);
     }
 }

@@ -5,7 +5,8 @@ namespace OpsConsole.Core.Storage.Logs;
 /// <summary>
 /// The hot log store: records in segments of <see cref="SegmentCapacity"/>, each with an inverted index over body
 /// terms (see <see cref="LogTokenizer"/>) and fields (level, service, tenant, trace_id, span_id, attributes).
-/// Queries (<see cref="Query"/>, <see cref="Histogram"/>) are the primitives the log query language compiles to.
+/// <see cref="Search"/>, <see cref="Histogram(LogMatch, string?, DateTimeOffset?, DateTimeOffset?, TimeSpan, CancellationToken)"/> and <see cref="Context"/>
+/// evaluate a <see cref="LogMatch"/> (what the log query language compiles to) over those indexes.
 /// <para>
 /// A record's time is its event time, else its observed time, else the time it arrived. Records older than
 /// now − retention are evicted (and not stored when they arrive that old); over the memory budget the oldest go
@@ -27,6 +28,7 @@ public sealed class LogStore
     private readonly List<LogSegment> _sealed = [];
     private LogSegment _head;
     private long _nextSegment;
+    private long _nextRecord;
     private long _items;
     private long _bytes;
     private long _evicted;
@@ -50,7 +52,11 @@ public sealed class LogStore
         _segmentCapacity = segmentCapacity;
         _head = NewSegment();
         _bytes = _head.EstimatedBytes;
+        Tail = new LogTail(timeProvider);
     }
+
+    /// <summary>Newly stored records, pushed to live-tail subscribers as they arrive.</summary>
+    public LogTail Tail { get; }
 
     /// <summary>Stores records (one export's worth under one lock). Returns how many were stored; the others were
     /// older than the retention window.</summary>
@@ -66,6 +72,7 @@ public sealed class LogStore
         var nowNs = UnixTime.ToNanos(now);
         var cutoff = UnixTime.ToNanos(now - _limits.Retention);
         var added = 0;
+        var tailed = Tail.HasSubscribers ? new List<HeldLogRecord>(records.Count) : null;
         lock (_gate)
         {
             for (var i = 0; i < records.Count; i++)
@@ -84,6 +91,8 @@ public sealed class LogStore
                 }
 
                 var before = _head.EstimatedBytes;
+                tailed?.Add(new HeldLogRecord(new LogRecordId(time, _nextRecord), record));
+                _nextRecord++;
                 _head.Add(record, time);
                 _bytes += _head.EstimatedBytes - before;
                 _items++;
@@ -94,6 +103,11 @@ public sealed class LogStore
             EnforceBudgetLocked();
         }
 
+        if (tailed is { Count: > 0 })
+        {
+            Tail.Publish(tailed);
+        }
+
         return added;
     }
 
@@ -102,48 +116,93 @@ public sealed class LogStore
     public PagedResult<LogRecord> Query(LogQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var limit = Math.Clamp(query.Limit, 1, LogQuery.MaxLimit);
-        var (from, to) = Range(query);
-        var plan = ResolvedLogQuery.From(query);
-        var hits = new List<(ulong Time, long Segment, int Index, LogRecord Record)>();
-        var total = 0;
-        lock (_gate)
-        {
-            SweepIfDueLocked(_time.GetUtcNow());
-            var matches = new List<int>();
-            foreach (var segment in SegmentsLocked())
-            {
-                matches.Clear();
-                segment.Collect(plan, from, to, matches);
-                total += matches.Count;
+        var result = Search(new LogSearch { Match = query.ToMatch(), From = query.From, To = query.To, Limit = Math.Clamp(query.Limit, 1, LogQuery.MaxLimit) });
+        return new PagedResult<LogRecord>([.. result.Items.Select(h => h.Record)], result.TotalCount);
+    }
 
-                // Sealed segments list matches oldest first, so their newest are at the end; the head is unordered.
-                var start = segment.IsSealed ? Math.Max(0, matches.Count - limit) : 0;
-                for (var k = start; k < matches.Count; k++)
+    /// <summary>
+    /// The newest matching records first (equal times: the later arrival first), at most the search's limit, with the
+    /// count of all matches in the range and the cursor of the next page. Sealed segments are read outside the store
+    /// lock, so a long search does not hold up intake; it checks <paramref name="cancellationToken"/> as it goes.
+    /// </summary>
+    public LogSearchResult Search(LogSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        cancellationToken.ThrowIfCancellationRequested();
+        var limit = Math.Clamp(search.Limit, 1, LogQuery.MaxLimit);
+        var (from, to) = Range(search.From, search.To);
+        var before = search.Before;
+        if (before is { } b)
+        {
+            to = Math.Min(to, b.TimeUnixNano + 1);
+        }
+
+        var match = Scoped(search.Match, search.TenantId);
+        var hits = new List<HeldLogRecord>();
+        var total = 0;
+        var remaining = 0;
+        var matches = new List<int>();
+
+        void Take(LogSegment segment, bool sealedOrder)
+        {
+            matches.Clear();
+            segment.Collect(match, from, to, matches, cancellationToken);
+            total += matches.Count;
+            var passing = matches.Count;
+            if (before is { } cursor)
+            {
+                passing = 0;
+                for (var k = 0; k < matches.Count; k++)
                 {
                     var i = matches[k];
-                    hits.Add((segment.TimeAt(i), segment.Sequence, i, segment.RecordAt(i)));
+                    if (new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i)) < cursor)
+                    {
+                        matches[passing++] = i;
+                    }
+                }
+            }
+
+            remaining += passing;
+
+            // Sealed segments list matches oldest first, so their newest are at the end; the head is unordered.
+            var start = sealedOrder ? Math.Max(0, passing - limit) : 0;
+            for (var k = start; k < passing; k++)
+            {
+                var i = matches[k];
+                if (segment.RecordAt(i) is { } record)
+                {
+                    hits.Add(new HeldLogRecord(new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i)), record));
                 }
             }
         }
 
-        hits.Sort(static (a, b) =>
+        LogSegment[] sealedSegments;
+        lock (_gate)
         {
-            var c = b.Time.CompareTo(a.Time);
-            if (c == 0)
-            {
-                c = b.Segment.CompareTo(a.Segment);
-            }
-
-            return c != 0 ? c : b.Index.CompareTo(a.Index);
-        });
-        var page = new List<LogRecord>(Math.Min(limit, hits.Count));
-        for (var k = 0; k < hits.Count && k < limit; k++)
-        {
-            page.Add(hits[k].Record);
+            SweepIfDueLocked(_time.GetUtcNow());
+            sealedSegments = [.. _sealed];
+            Take(_head, sealedOrder: false);
         }
 
-        return new PagedResult<LogRecord>(page, total);
+        foreach (var segment in sealedSegments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Take(segment, sealedOrder: true);
+        }
+
+        if (before is not null)
+        {
+            // The cursor narrows "to" to its time; the total counts the whole range.
+            total += CountFrom(match, Math.Max(from, before.Value.TimeUnixNano + 1), Range(search.From, search.To).To, sealedSegments, cancellationToken);
+        }
+
+        hits.Sort(static (a, b) => b.Id.CompareTo(a.Id));
+        if (hits.Count > limit)
+        {
+            hits.RemoveRange(limit, hits.Count - limit);
+        }
+
+        return new LogSearchResult(hits, total, remaining > limit ? hits[^1].Id : null);
     }
 
     /// <summary>
@@ -154,14 +213,42 @@ public sealed class LogStore
     public IReadOnlyList<LogHistogramBucket> Histogram(LogQuery query, TimeSpan bucket)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return Histogram(query.ToMatch(), null, query.From, query.To, bucket);
+    }
+
+    /// <summary>
+    /// Counts of records satisfying <paramref name="match"/> (of <paramref name="tenantId"/>, all when null) per time
+    /// bucket and level, buckets aligned to multiples of <paramref name="bucket"/> since the Unix epoch, covering
+    /// [from, to) (what is held where open), oldest first, empty buckets included.
+    /// </summary>
+    public IReadOnlyList<LogHistogramBucket> Histogram(LogMatch match, string? tenantId, DateTimeOffset? fromTime, DateTimeOffset? toTime, TimeSpan bucket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(bucket, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
         var bucketNs = (ulong)bucket.Ticks * 100;
-        var plan = ResolvedLogQuery.From(query);
+        match = Scoped(match, tenantId);
+        var (from, to) = Range(fromTime, toTime);
+        LogSegment[] sealedSegments;
+        int[,] counts;
+        ulong first;
+        ulong count;
+        var matches = new List<int>();
+
+        void Count(LogSegment segment)
+        {
+            matches.Clear();
+            segment.Collect(match, from, to, matches, cancellationToken);
+            foreach (var i in matches)
+            {
+                counts[(int)((segment.TimeAt(i) - first) / bucketNs), segment.LevelAt(i)]++;
+            }
+        }
+
         lock (_gate)
         {
             SweepIfDueLocked(_time.GetUtcNow());
-            var (from, to) = Range(query);
-            if (query.From is null || query.To is null)
+            if (fromTime is null || toTime is null)
             {
                 var (oldest, newest) = HeldRangeLocked();
                 if (oldest > newest)
@@ -169,8 +256,8 @@ public sealed class LogStore
                     return [];
                 }
 
-                from = query.From is null ? oldest : from;
-                to = query.To is null ? newest + 1 : to;
+                from = fromTime is null ? oldest : from;
+                to = toTime is null ? newest + 1 : to;
             }
 
             if (from >= to)
@@ -178,41 +265,149 @@ public sealed class LogStore
                 return [];
             }
 
-            var first = from / bucketNs * bucketNs;
-            var count = (to - first + bucketNs - 1) / bucketNs;
+            first = from / bucketNs * bucketNs;
+            count = (to - first + bucketNs - 1) / bucketNs;
             if (count > MaxHistogramBuckets)
             {
                 throw new ArgumentOutOfRangeException(nameof(bucket), bucket, $"The range needs {count} buckets; at most {MaxHistogramBuckets} are allowed.");
             }
 
-            var counts = new int[(int)count, LogFieldNames.Levels.Count];
-            var matches = new List<int>();
+            counts = new int[(int)count, LogFieldNames.Levels.Count];
+            sealedSegments = [.. _sealed];
+            Count(_head);
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Count(segment);
+        }
+
+        var buckets = new List<LogHistogramBucket>((int)count);
+        for (var b = 0; b < (int)count; b++)
+        {
+            var total = 0;
+            for (var l = 0; l < LogFieldNames.Levels.Count; l++)
+            {
+                total += counts[b, l];
+            }
+
+            buckets.Add(new LogHistogramBucket(
+                UnixTime.FromNanos(first + ((ulong)b * bucketNs)), total, counts[b, 0], counts[b, 1], counts[b, 2], counts[b, 3], counts[b, 4], counts[b, 5]));
+        }
+
+        return buckets;
+    }
+
+    /// <summary>The record with this id (of <paramref name="tenantId"/> when given), or null when it is not held.</summary>
+    public HeldLogRecord? Get(LogRecordId id, string? tenantId = null)
+    {
+        lock (_gate)
+        {
             foreach (var segment in SegmentsLocked())
             {
-                matches.Clear();
-                segment.Collect(plan, from, to, matches);
-                foreach (var i in matches)
+                var i = segment.IndexOfSequence(id.Sequence);
+                if (i >= 0)
                 {
-                    counts[(int)((segment.TimeAt(i) - first) / bucketNs), segment.LevelAt(i)]++;
+                    return segment.TimeAt(i) == id.TimeUnixNano && segment.RecordAt(i) is { } r && (tenantId is null || r.TenantId == tenantId)
+                        ? new HeldLogRecord(id, r)
+                        : null;
                 }
             }
-
-            var buckets = new List<LogHistogramBucket>((int)count);
-            for (var b = 0; b < (int)count; b++)
-            {
-                var total = 0;
-                for (var l = 0; l < LogFieldNames.Levels.Count; l++)
-                {
-                    total += counts[b, l];
-                }
-
-                buckets.Add(new LogHistogramBucket(
-                    UnixTime.FromNanos(first + ((ulong)b * bucketNs)), total, counts[b, 0], counts[b, 1], counts[b, 2], counts[b, 3], counts[b, 4], counts[b, 5]));
-            }
-
-            return buckets;
         }
+
+        return null;
     }
+
+    /// <summary>
+    /// The record with this id and up to <paramref name="before"/> / <paramref name="after"/> records of the same
+    /// service and tenant right before and after it (in time, then arrival), oldest first; null when not held (or
+    /// not of <paramref name="tenantId"/>).
+    /// </summary>
+    public LogContext? Context(LogRecordId id, string? tenantId, int before, int after, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(before);
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        if (Get(id, tenantId) is not { } anchor)
+        {
+            return null;
+        }
+
+        var same = LogMatch.And(LogMatch.FieldEquals(LogField.Service, anchor.Record.ServiceName), LogMatch.FieldEquals(LogField.Tenant, anchor.Record.TenantId));
+        var older = before == 0 ? [] : Search(new LogSearch { Match = same, Before = id, Limit = before }, cancellationToken).Items.Reverse().ToList();
+        var newer = after == 0 ? [] : After(same, id, after, cancellationToken);
+        return new LogContext(anchor, older, newer);
+    }
+
+    /// <summary>The oldest <paramref name="limit"/> records ordered after <paramref name="anchor"/>, oldest first.</summary>
+    private List<HeldLogRecord> After(LogMatch match, LogRecordId anchor, int limit, CancellationToken cancellationToken)
+    {
+        var hits = new List<HeldLogRecord>();
+        var matches = new List<int>();
+
+        void Take(LogSegment segment, bool sealedOrder)
+        {
+            matches.Clear();
+            segment.Collect(match, anchor.TimeUnixNano, ulong.MaxValue, matches, cancellationToken);
+            var taken = 0;
+            foreach (var i in matches)
+            {
+                var id = new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i));
+                if (id > anchor && segment.RecordAt(i) is { } record)
+                {
+                    hits.Add(new HeldLogRecord(id, record));
+                    if (sealedOrder && ++taken == limit)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        LogSegment[] sealedSegments;
+        lock (_gate)
+        {
+            sealedSegments = [.. _sealed];
+            Take(_head, sealedOrder: false);
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Take(segment, sealedOrder: true);
+        }
+
+        hits.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return hits.Count > limit ? hits[..limit] : hits;
+    }
+
+    private int CountFrom(LogMatch match, ulong from, ulong to, LogSegment[] sealedSegments, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+        {
+            return 0;
+        }
+
+        var matches = new List<int>();
+        var total = 0;
+        lock (_gate)
+        {
+            _head.Collect(match, from, to, matches, cancellationToken);
+            total += matches.Count;
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            matches.Clear();
+            segment.Collect(match, from, to, matches, cancellationToken);
+            total += matches.Count;
+        }
+
+        return total;
+    }
+
+    private static LogMatch Scoped(LogMatch match, string? tenantId) =>
+        tenantId is null ? match : LogMatch.And(LogMatch.FieldEquals(LogField.Tenant, tenantId), match);
 
     /// <summary>Drops records older than the retention window now (also done on writes and reads, at most once a second).</summary>
     public void EvictExpired()
@@ -242,10 +437,10 @@ public sealed class LogStore
         }
     }
 
-    private static (ulong From, ulong To) Range(LogQuery query) =>
-        (query.From is { } f ? UnixTime.ToNanos(f) : 0, query.To is { } t ? UnixTime.ToNanos(t) : ulong.MaxValue);
+    private static (ulong From, ulong To) Range(DateTimeOffset? from, DateTimeOffset? to) =>
+        (from is { } f ? UnixTime.ToNanos(f) : 0, to is { } t ? UnixTime.ToNanos(t) : ulong.MaxValue);
 
-    private LogSegment NewSegment() => new(_nextSegment++, _segmentCapacity);
+    private LogSegment NewSegment() => new(_nextSegment++, _nextRecord, _segmentCapacity);
 
     private IEnumerable<LogSegment> SegmentsLocked()
     {

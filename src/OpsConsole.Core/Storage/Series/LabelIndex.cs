@@ -79,6 +79,14 @@ internal sealed class LabelIndex
         }
     }
 
+    /// <summary>The tenants that hold at least one series, sorted.</summary>
+    public List<string> Tenants()
+    {
+        var tenants = new List<string>(_byTenant.Keys);
+        tenants.Sort(StringComparer.Ordinal);
+        return tenants;
+    }
+
     /// <summary>All label names in use (any tenant), sorted.</summary>
     public List<string> Names()
     {

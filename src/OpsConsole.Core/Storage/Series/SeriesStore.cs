@@ -20,6 +20,11 @@ namespace OpsConsole.Core.Storage.Series;
 /// <b>Limits.</b> Whole chunks are evicted when they end before now − retention, and the oldest sealed chunks go
 /// first when the estimated memory passes the budget. A series whose samples are all gone is dropped.
 /// </para>
+/// <para>
+/// <b>Coverage.</b> <see cref="CompleteFromMs"/> is the time from which the store holds every sample it accepted:
+/// evictions and a start-up reload that only brought back a recent window move it forward. Anything older is only
+/// in the database (see the history source of the query engine).
+/// </para>
 /// Thread-safe: one lock; selections copy what they read, so cursors run without it.
 /// </summary>
 public sealed class SeriesStore : ISeriesSource
@@ -43,6 +48,7 @@ public sealed class SeriesStore : ISeriesSource
     private long _duplicates;
     private long _tooOld;
     private long _lastSweepMs = long.MinValue;
+    private long _completeFromMs = long.MinValue;
 
     public SeriesStore(StoreLimits limits, TimeProvider timeProvider)
     {
@@ -61,6 +67,34 @@ public sealed class SeriesStore : ISeriesSource
             {
                 return _series.Count;
             }
+        }
+    }
+
+    /// <summary>
+    /// The earliest time from which this store holds every sample it was given (nothing at or after it was evicted,
+    /// and nothing older than retention is accepted). <see cref="long.MinValue"/> while it never lost anything.
+    /// </summary>
+    public long CompleteFromMs
+    {
+        get
+        {
+            var retentionCutoff = NowMs() - (long)_limits.Retention.TotalMilliseconds;
+            lock (_gate)
+            {
+                return Math.Max(_completeFromMs, retentionCutoff);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Declares that samples before <paramref name="timestampMs"/> may exist elsewhere (the database) but not here,
+    /// e.g. after a start-up reload of only a recent window. Never moves <see cref="CompleteFromMs"/> backwards.
+    /// </summary>
+    public void MarkIncompleteBefore(long timestampMs)
+    {
+        lock (_gate)
+        {
+            _completeFromMs = Math.Max(_completeFromMs, timestampMs);
         }
     }
 
@@ -178,8 +212,17 @@ public sealed class SeriesStore : ISeriesSource
             }
         }
 
-        result.Sort(CompareSelected);
+        result.Sort(SelectedSeries.Compare);
         return result;
+    }
+
+    /// <summary>The tenants that hold series now, sorted (recording rules are evaluated for each).</summary>
+    public IReadOnlyList<string> TenantIds()
+    {
+        lock (_gate)
+        {
+            return _index.Tenants();
+        }
     }
 
     /// <summary>Label names of the matching series with samples in range (for <c>/api/v1/labels</c>), sorted.</summary>
@@ -400,6 +443,7 @@ public sealed class SeriesStore : ISeriesSource
     private void DropFirstChunkLocked(MemSeries series)
     {
         var chunk = series.DropFirstSealed();
+        _completeFromMs = Math.Max(_completeFromMs, chunk.MaxT + 1);
         _bytes -= chunk.EstimatedBytes;
         _samples -= chunk.Count;
         _evicted += chunk.Count;
@@ -408,6 +452,7 @@ public sealed class SeriesStore : ISeriesSource
     private void DropHeadLocked(MemSeries series)
     {
         _bytes -= series.HeadBufferBytes;
+        _completeFromMs = Math.Max(_completeFromMs, series.HeadMaxT + 1);
         var count = series.DropHead();
         _samples -= count;
         _evicted += count;
@@ -452,27 +497,5 @@ public sealed class SeriesStore : ISeriesSource
         var list = new List<string>(values);
         list.Sort(StringComparer.Ordinal);
         return list;
-    }
-
-    private static int CompareSelected(SelectedSeries a, SelectedSeries b)
-    {
-        var x = a.Labels.Labels;
-        var y = b.Labels.Labels;
-        for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
-        {
-            var c = string.CompareOrdinal(x[i].Key, y[i].Key);
-            if (c == 0)
-            {
-                c = string.CompareOrdinal(x[i].Value, y[i].Value);
-            }
-
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-
-        var byCount = x.Count.CompareTo(y.Count);
-        return byCount != 0 ? byCount : string.CompareOrdinal(a.TenantId, b.TenantId);
     }
 }

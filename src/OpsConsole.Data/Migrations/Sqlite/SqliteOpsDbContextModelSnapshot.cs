@@ -302,6 +302,41 @@ namespace OpsConsole.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.RuleGroupEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Yaml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("Source");
+
+                    b.ToTable("rule_groups", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.SampleRow", b =>
                 {
                     b.Property<string>("TenantId")

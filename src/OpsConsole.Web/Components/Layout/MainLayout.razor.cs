@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using OpsConsole.Web.Components.Charts;
 using OpsConsole.Web.Security;
 
 namespace OpsConsole.Web.Components.Layout;
@@ -9,6 +10,8 @@ namespace OpsConsole.Web.Components.Layout;
 public partial class MainLayout : IAsyncDisposable
 {
     private const string ThemeModule = "./js/theme.js";
+    private static readonly ThemeState DarkTheme = new(true);
+    private static readonly ThemeState LightTheme = new(false);
     private MudThemeProvider? _themeProvider;
     private Task<IJSObjectReference>? _module;
     private bool _isDarkMode;
@@ -20,6 +23,9 @@ public partial class MainLayout : IAsyncDisposable
 
     /// <summary>Whether the dark theme is on (for tests and for children that draw their own colours).</summary>
     public bool IsDarkMode => _isDarkMode;
+
+    /// <summary>Cascaded to charts; a new instance on each switch so that they see the change.</summary>
+    private ThemeState CurrentTheme => _isDarkMode ? DarkTheme : LightTheme;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {

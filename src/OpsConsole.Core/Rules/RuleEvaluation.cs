@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Logging;
+using OpsConsole.Core.Ingestion;
+using OpsConsole.Core.Query.PromQl;
+using OpsConsole.Domain.Telemetry;
+
+namespace OpsConsole.Core.Rules;
+
+/// <summary>A rule's result that cannot be recorded (duplicate series after relabelling, over the group's limit, …).</summary>
+public sealed class RuleEvaluationException(string message) : Exception(message);
+
+/// <summary>Evaluates one cycle of a group and writes what its recording rules produce.</summary>
+internal sealed class RuleEvaluation(IRuleQueryEngine engine, ITelemetrySink sink, TimeProvider time, ILogger logger, IRuleEvaluationObserver? observer)
+{
+    public TimeProvider Time => time;
+
+    public ILogger Logger => logger;
+
+    public async Task EvaluateAsync(GroupRun run, long slotMs, int missed, CancellationToken cancellationToken)
+    {
+        var loaded = run.Loaded;
+        var group = loaded.Group;
+        var queryMs = slotMs - group.QueryOffsetMs;
+        var evaluatedAt = DateTimeOffset.FromUnixTimeMilliseconds(slotMs);
+        var started = time.GetTimestamp();
+        int evaluated = 0, failed = 0;
+        for (var i = 0; i < group.Rules.Count; i++)
+        {
+            if (group.Rules[i] is not RecordingRule rule)
+            {
+                continue; // alerting rules are evaluated by the alerting work (issue 5), not here
+            }
+
+            var ruleStarted = time.GetTimestamp();
+            string? error;
+            var series = 0;
+            try
+            {
+                (error, series) = await RecordAsync(run, i, rule, group, queryMs, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // one rule's failure must not stop the others
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                error = "internal error: " + e.Message;
+            }
+
+            evaluated++;
+            failed += error is null ? 0 : 1;
+            var previous = run.SetRuleStatus(i, error, evaluatedAt, time.GetElapsedTime(ruleStarted), series);
+            if (error is not null && error != previous.LastError)
+            {
+                RuleScheduler.LogRuleFailed(logger, group.Name, i + 1, rule.Record, error);
+            }
+            else if (error is null && previous.Health == RuleHealth.Err)
+            {
+                RuleScheduler.LogRuleRecovered(logger, group.Name, i + 1, rule.Record);
+            }
+        }
+
+        var took = time.GetElapsedTime(started);
+        run.SetEvaluated(evaluatedAt, took);
+        observer?.GroupEvaluated(group.Name, evaluated, failed, took, missed);
+    }
+
+    private async Task<(string? Error, int Series)> RecordAsync(GroupRun run, int index, RecordingRule rule, RuleGroup group, long queryMs, CancellationToken cancellationToken)
+    {
+        var tenants = engine.Tenants();
+        var previous = run.Outputs(index);
+        var outputs = new Dictionary<string, HashSet<LabelSet>>(StringComparer.Ordinal);
+        var samples = new List<SeriesSample>();
+        var errors = new List<string>();
+        foreach (var tenant in tenants)
+        {
+            try
+            {
+                var produced = Record(engine.Instant(rule.Expr, queryMs, tenant, cancellationToken), rule, group, tenant, queryMs);
+                samples.AddRange(produced);
+                outputs[tenant] = [.. produced.Select(s => s.Labels)];
+            }
+            catch (Exception e) when (e is PromQlParseException or PromQlUnsupportedException or PromQlEvaluationException or RuleEvaluationException)
+            {
+                errors.Add(tenants.Count > 1 ? $"tenant \"{tenant}\": {e.Message}" : e.Message);
+                if (previous.TryGetValue(tenant, out var kept))
+                {
+                    outputs[tenant] = kept; // as Prometheus: a failed evaluation marks nothing stale
+                }
+            }
+        }
+
+        var recorded = samples.Count;
+        foreach (var (tenant, series) in previous)
+        {
+            if (!outputs.TryGetValue(tenant, out var now))
+            {
+                now = [];
+            }
+
+            samples.AddRange(series.Where(s => !now.Contains(s)).Select(s => new SeriesSample(tenant, s, queryMs, StaleMarker.StaleNaN)));
+        }
+
+        if (samples.Count > 0)
+        {
+            var result = await sink.WriteAsync(new TelemetryBatch { Samples = samples }, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != IngestOutcome.Accepted)
+            {
+                errors.Add($"could not store the {recorded} recorded samples: {result.Message}");
+                return (string.Join("; ", errors), 0);
+            }
+        }
+
+        run.SetOutputs(index, outputs);
+        return (errors.Count == 0 ? null : string.Join("; ", errors), recorded);
+    }
+
+    /// <summary>A rule's result as samples of its tenant: metric name = the record name, group then rule labels applied (an empty value removes the label).</summary>
+    private static List<SeriesSample> Record(PromQlResult result, RecordingRule rule, RuleGroup group, string tenant, long queryMs)
+    {
+        IReadOnlyList<VectorSample> vector = result switch
+        {
+            InstantVector v => v.Samples,
+            ScalarResult s => [new VectorSample(LabelSet.Empty, s.TimestampMs, s.Value)],
+            _ => throw new RuleEvaluationException("rule result is not a vector or scalar"),
+        };
+        var produced = new List<SeriesSample>(vector.Count);
+        var seen = new HashSet<LabelSet>();
+        foreach (var sample in vector)
+        {
+            var labels = LabelSet.From(sample.Labels.Labels
+                .Concat(group.Labels)
+                .Concat(rule.Labels)
+                .Append(new KeyValuePair<string, string>(LabelSet.MetricName, rule.Record)));
+            if (!seen.Add(labels))
+            {
+                throw new RuleEvaluationException($"vector contains metrics with the same labelset after applying rule labels: {labels}");
+            }
+
+            produced.Add(new SeriesSample(tenant, labels, queryMs, sample.Value));
+        }
+
+        if (group.Limit > 0 && produced.Count > group.Limit)
+        {
+            throw new RuleEvaluationException($"exceeded limit of {group.Limit} with {produced.Count} series");
+        }
+
+        return produced;
+    }
+
+    /// <summary>Marks what a group that is gone recorded last as stale, so queries stop seeing it at once.</summary>
+    public async Task MarkStaleAsync(string group, Dictionary<string, HashSet<LabelSet>> series, long lastEvaluationMs, CancellationToken cancellationToken)
+    {
+        var count = series.Values.Sum(s => s.Count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        var at = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), lastEvaluationMs + 1);
+        var samples = series.SelectMany(t => t.Value.Select(l => new SeriesSample(t.Key, l, at, StaleMarker.StaleNaN))).ToList();
+        var result = await sink.WriteAsync(new TelemetryBatch { Samples = samples }, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == IngestOutcome.Accepted)
+        {
+            RuleScheduler.LogMarkedStale(logger, group, count);
+        }
+    }
+}

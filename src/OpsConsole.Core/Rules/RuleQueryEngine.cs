@@ -1,0 +1,29 @@
+using OpsConsole.Core.Query.PromQl;
+using OpsConsole.Core.Storage.Series;
+using OpsConsole.Domain.Tenancy;
+
+namespace OpsConsole.Core.Rules;
+
+/// <summary>What rules are evaluated against: the tenants that have series, and instant queries within one tenant.</summary>
+public interface IRuleQueryEngine
+{
+    /// <summary>Every tenant to evaluate rules for (at least <see cref="TenantIds.Default"/>).</summary>
+    IReadOnlyList<string> Tenants();
+
+    PromQlResult Instant(string expr, long timeMs, string tenantId, CancellationToken cancellationToken);
+}
+
+/// <summary>Rules over the hot series store with the PromQL engine.</summary>
+public sealed class SeriesRuleQueryEngine(SeriesStore store, PromQlOptions? options = null) : IRuleQueryEngine
+{
+    private readonly PromQlEngine _engine = new(store, options);
+
+    public IReadOnlyList<string> Tenants()
+    {
+        var tenants = store.TenantIds();
+        return tenants.Contains(TenantIds.Default) ? tenants : [TenantIds.Default, .. tenants];
+    }
+
+    public PromQlResult Instant(string expr, long timeMs, string tenantId, CancellationToken cancellationToken) =>
+        _engine.Instant(expr, timeMs, tenantId, cancellationToken);
+}

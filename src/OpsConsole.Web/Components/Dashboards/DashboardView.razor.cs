@@ -1,0 +1,221 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using OpsConsole.Core.Dashboards;
+using OpsConsole.Core.Storage;
+using OpsConsole.Web.Components.Charts;
+using OpsConsole.Web.Dashboards;
+using OpsConsole.Web.Security;
+
+namespace OpsConsole.Web.Components.Dashboards;
+
+/// <summary>
+/// Renders a dashboard from the catalog: variables and the time range come from the URL (<c>from</c>, <c>to</c>,
+/// <c>var-NAME</c>, <c>live=off</c>) so a view can be shared; changing them updates the URL and redraws. Panels load
+/// off the circuit's thread and appear one by one; while the range is relative and live is on, a
+/// <see cref="DashboardLiveSession"/> pushes new points as data arrives.
+/// </summary>
+public sealed partial class DashboardView
+{
+    private const string VariablePrefix = "var-";
+
+    private static readonly (string Key, string Label)[] Presets =
+    [
+        ("5m", "Last 5 minutes"), ("15m", "Last 15 minutes"), ("1h", "Last 1 hour"), ("6h", "Last 6 hours"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"),
+    ];
+
+    private readonly Dictionary<string, PanelView> _panelRefs = new(StringComparer.Ordinal);
+    private Dictionary<string, PanelResult> _results = new(StringComparer.Ordinal);
+    private DashboardEntry? _entry;
+    private IReadOnlyList<ResolvedVariable> _variables = [];
+    private List<string> _problems = [];
+    private DashboardRange _range = new("now-1h", "now");
+    private QueryWindow _window = new(0, 1, 1000);
+    private bool _paused;
+    private int _generation;
+    private string? _loadedUri;
+    private CancellationTokenSource? _loading;
+    private bool _customOpen;
+    private string? _customFrom;
+    private string? _customTo;
+    private string? _customError;
+
+    [Parameter, EditorRequired] public string Uid { get; set; } = "";
+
+    [Inject] private IDashboardCatalog Catalog { get; set; } = default!;
+
+    [Inject] private TelemetryStores Stores { get; set; } = default!;
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    [Inject] private DashboardLiveSession Live { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>True while new points are being pushed (a relative range, live not paused, the dashboard live).</summary>
+    public bool IsLiveNow => _entry?.Dashboard.IsLive == true && _range.IsRelative && !_paused;
+
+    /// <summary>The window the panels were last evaluated over.</summary>
+    public QueryWindow Window => _window;
+
+    private string RangeLabel => _range.Describe();
+
+    protected override void OnInitialized() => Navigation.LocationChanged += OnLocationChanged;
+
+    protected override async Task OnParametersSetAsync() => await LoadAsync();
+
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => _ = InvokeAsync(LoadAsync);
+
+    /// <summary>Reads the URL, resolves variables and evaluates every panel (again when the URL changed).</summary>
+    private async Task LoadAsync()
+    {
+        var uri = Navigation.Uri;
+        if (uri == _loadedUri && _entry?.Dashboard.Uid == Uid)
+        {
+            return;
+        }
+
+        _loadedUri = uri;
+        Live.Stop();
+        _loading?.Cancel();
+        _loading?.Dispose();
+        _loading = new CancellationTokenSource();
+        _entry = Catalog.Find(Uid);
+        if (_entry is null)
+        {
+            return;
+        }
+
+        var dashboard = _entry.Dashboard;
+        var query = QueryHelpers.ParseQuery(new Uri(uri).Query);
+        _problems = [];
+        var defaultRange = new DashboardRange(dashboard.Time.From, dashboard.Time.To);
+        if (query.ContainsKey("from") || query.ContainsKey("to"))
+        {
+            _range = DashboardRange.TryParse(query.GetValueOrDefault("from").FirstOrDefault(), query.GetValueOrDefault("to").FirstOrDefault(), out var error) ?? defaultRange;
+            if (error is not null)
+            {
+                _problems.Add($"The range in the address was not used ({error}); showing {defaultRange.Describe()}.");
+            }
+        }
+        else
+        {
+            _range = defaultRange;
+        }
+
+        _paused = string.Equals(query.GetValueOrDefault("live").FirstOrDefault(), "off", StringComparison.Ordinal);
+        var tenant = AuthenticationState is null ? null : (await AuthenticationState).User.GetTenantId();
+        var requested = query.Where(q => q.Key.StartsWith(VariablePrefix, StringComparison.Ordinal))
+            .ToDictionary(q => q.Key[VariablePrefix.Length..], q => q.Value.FirstOrDefault() ?? "", StringComparer.Ordinal);
+        _variables = DashboardVariables.Resolve(dashboard, Stores.Series, tenant, requested);
+        _problems.AddRange(_variables.Where(v => v.Problem is not null).Select(v => v.Problem!));
+        var values = DashboardVariables.ToValues(_variables);
+
+        _window = _range.Window(Time.GetUtcNow().ToUnixTimeMilliseconds());
+        _generation++;
+        _results = new Dictionary<string, PanelResult>(StringComparer.Ordinal);
+        _panelRefs.Clear();
+        StateHasChanged();
+
+        if (!RendererInfo.IsInteractive)
+        {
+            return; // prerendering: show the skeletons now; the circuit evaluates the panels
+        }
+
+        var generation = _generation;
+        var window = _window;
+        var token = _loading.Token;
+        var evaluator = new PanelEvaluator(Stores.Series);
+        try
+        {
+            foreach (var panel in dashboard.Panels.Where(p => p.Kind != PanelType.Text))
+            {
+                var result = await Task.Run(() => evaluator.Evaluate(panel, values, window, tenant, token), token);
+                if (generation != _generation)
+                {
+                    return;
+                }
+
+                _results[panel.Id!] = result;
+                StateHasChanged();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return; // a newer load took over
+        }
+
+        if (IsLiveNow && generation == _generation)
+        {
+            // Let the panels render their charts before the first appends arrive.
+            await Task.Yield();
+            var panels = dashboard.Panels.Where(p => p.Kind != PanelType.Text)
+                .Select(p => _panelRefs.GetValueOrDefault(p.Id!)).OfType<ILivePanel>().ToList();
+            Live.Start(new LiveView(panels, values, tenant, window));
+        }
+    }
+
+    private void Navigate(IReadOnlyDictionary<string, object?> changes) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(changes));
+
+    private void SetRange(string from, string to)
+    {
+        _customOpen = false;
+        Navigate(new Dictionary<string, object?> { ["from"] = from, ["to"] = to });
+    }
+
+    private void SetVariable(string name, string value) =>
+        Navigate(new Dictionary<string, object?> { [VariablePrefix + name] = value });
+
+    private void ToggleLive() =>
+        Navigate(new Dictionary<string, object?> { ["live"] = _paused ? null : "off" });
+
+    private void ZoomTo(ChartRange range)
+    {
+        var r = DashboardRange.Absolute(range.FromMs, range.ToMs);
+        SetRange(r.From, r.To);
+    }
+
+    private void OpenCustom()
+    {
+        _customOpen = true;
+        _customError = null;
+        var format = "yyyy-MM-ddTHH:mm";
+        _customFrom = DateTimeOffset.FromUnixTimeMilliseconds(_window.ToMs - _window.RangeMs).UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
+        _customTo = DateTimeOffset.FromUnixTimeMilliseconds(_window.ToMs).UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Applies the custom range, or says what is wrong with it and changes nothing.</summary>
+    private void ApplyCustom()
+    {
+        if (!TryParseUtc(_customFrom, out var from) || !TryParseUtc(_customTo, out var to))
+        {
+            _customError = "Enter both times as date and time (UTC).";
+            return;
+        }
+
+        var range = DashboardRange.Absolute(from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        if (DashboardRange.TryParse(range.From, range.To, out var error) is null)
+        {
+            _customError = $"That range cannot be shown: {error}.";
+            return;
+        }
+
+        SetRange(range.From, range.To);
+    }
+
+    private static bool TryParseUtc(string? text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+
+    public void Dispose()
+    {
+        Navigation.LocationChanged -= OnLocationChanged;
+        _loading?.Cancel();
+        _loading?.Dispose();
+        Live.Stop();
+    }
+}

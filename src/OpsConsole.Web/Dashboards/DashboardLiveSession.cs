@@ -1,0 +1,205 @@
+using OpsConsole.Core.Dashboards;
+using OpsConsole.Core.Storage;
+
+namespace OpsConsole.Web.Dashboards;
+
+/// <summary>New points for a panel's series: points at or after <see cref="ReplaceFromMs"/> are replaced by these, and the window slides to [<see cref="XMinMs"/>, <see cref="XMaxMs"/>].</summary>
+public sealed record LiveAppend(IReadOnlyList<PanelSeries> Series, long ReplaceFromMs, long XMinMs, long XMaxMs);
+
+/// <summary>A panel on screen that takes live updates.</summary>
+public interface ILivePanel
+{
+    DashboardPanel Panel { get; }
+
+    /// <summary>Time series, heatmaps and stat sparklines: only the newest points.</summary>
+    Task AppendAsync(LiveAppend update);
+
+    /// <summary>Stats, gauges, bars, pies and tables: the new result (small; the panel redraws itself).</summary>
+    Task UpdateAsync(PanelResult result, QueryWindow window);
+}
+
+/// <summary>What is on screen: the dashboard's panels, variable values, tenant, range and the end of the last evaluated step.</summary>
+public sealed record LiveView(IReadOnlyList<ILivePanel> Panels, VariableValues Values, string? TenantId, QueryWindow Window);
+
+/// <summary>
+/// Keeps an open dashboard current, one per circuit (scoped). Ingestion announces stored batches through
+/// <see cref="TelemetryEvents"/>; at most once per <see cref="MinInterval"/>, when new metric samples arrived, the
+/// session re-evaluates only the newest step(s) of each time series (from the last step it evaluated to now) and
+/// pushes those points to the panel (<see cref="ILivePanel.AppendAsync"/>), and re-evaluates instant panels at now.
+/// The browser runs no timer.
+/// </summary>
+public sealed class DashboardLiveSession(TelemetryStores stores, TimeProvider time, ILogger<DashboardLiveSession> logger) : IDisposable
+{
+    /// <summary>At most this often per open dashboard.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private readonly PanelEvaluator _evaluator = new(stores.Series);
+    private IDisposable? _subscription;
+    private CancellationTokenSource? _cts;
+    private LiveView? _view;
+    private long _lastStepEnd;
+    private long _samplesSeen = -1;
+
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _view is not null;
+            }
+        }
+    }
+
+    /// <summary>Raised after each live update, with its time (the live badge shows it).</summary>
+    public event Action<DateTimeOffset>? Updated;
+
+    /// <summary>Updates pushed since <see cref="Start"/>.</summary>
+    public int Updates { get; private set; }
+
+    /// <summary>From the ingest of the batch that triggered the last update to the points being handed to the panels.</summary>
+    public TimeSpan? LastDelay { get; private set; }
+
+    /// <summary>Starts (or restarts) updating <paramref name="view"/>; its window's end is the last step already drawn.</summary>
+    public void Start(LiveView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        Stop();
+        lock (_gate)
+        {
+            _view = view;
+            _lastStepEnd = view.Window.ToMs;
+            _samplesSeen = stores.Events.Latest?.SamplesTotal ?? 0;
+            _cts = new CancellationTokenSource();
+            var token = _cts.Token;
+            _subscription = stores.Events.Subscribe(a => OnActivityAsync(a, token), MinInterval);
+        }
+    }
+
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _subscription?.Dispose();
+            _subscription = null;
+            _cts?.Cancel();
+            _cts?.Dispose();
+            _cts = null;
+            _view = null;
+            Updates = 0;
+        }
+    }
+
+    private async Task OnActivityAsync(TelemetryActivity activity, CancellationToken token)
+    {
+        if (token.IsCancellationRequested || activity.SamplesTotal == Interlocked.Read(ref _samplesSeen))
+        {
+            return; // only spans or logs arrived: no panel can have changed
+        }
+
+        Interlocked.Exchange(ref _samplesSeen, activity.SamplesTotal);
+        await TickAsync(token);
+        LastDelay = time.GetUtcNow() - activity.At;
+    }
+
+    /// <summary>Brings every panel up to now (called on new samples; public for tests).</summary>
+    public async Task TickAsync(CancellationToken cancellationToken = default)
+    {
+        LiveView? view;
+        lock (_gate)
+        {
+            view = _view;
+        }
+
+        if (view is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var w = view.Window;
+        var stepEnd = now / w.StepMs * w.StepMs;
+        var from = Math.Min(_lastStepEnd, stepEnd);
+        var full = w with { FromMs = now - w.RangeMs, ToMs = now };
+        foreach (var live in view.Panels)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await UpdatePanelAsync(live, view, w, from, stepEnd, now, full, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // one panel whose circuit call fails must not stop the others
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Live update of panel {Panel} failed", live.Panel.Id);
+            }
+#pragma warning restore CA1031
+        }
+
+        _lastStepEnd = stepEnd;
+        Updates++;
+        Updated?.Invoke(DateTimeOffset.FromUnixTimeMilliseconds(now));
+    }
+
+    private async Task UpdatePanelAsync(ILivePanel live, LiveView view, QueryWindow w, long from, long stepEnd, long now, QueryWindow full, CancellationToken ct)
+    {
+        var panel = live.Panel;
+        var hasSeries = panel.Kind is PanelType.TimeSeries or PanelType.Heatmap || (panel.Kind == PanelType.Stat && panel.Options.Sparkline);
+        if (panel.Kind != PanelType.TimeSeries && panel.Kind != PanelType.Heatmap && panel.Kind != PanelType.Text)
+        {
+            var instantPanel = panel.Options.Sparkline ? panel with { Options = panel.Options with { Sparkline = false } } : panel;
+            await live.UpdateAsync(_evaluator.Evaluate(instantPanel, view.Values, full, view.TenantId, ct), full);
+        }
+
+        if (!hasSeries)
+        {
+            return;
+        }
+
+        // The steps since the last one drawn (that one again: late samples may have changed it) and a point at now.
+        var steps = _evaluator.EvaluateRange(panel, view.Values, w.Slice(from, stepEnd), view.TenantId, ct);
+        if (steps.Error is not null)
+        {
+            return; // the full evaluation on the next range change shows the error; keep what is drawn
+        }
+
+        var series = steps.Series;
+        if (now > stepEnd)
+        {
+            var head = _evaluator.EvaluateRange(panel, view.Values, w.Slice(now, now), view.TenantId, ct);
+            if (head.Error is null && head.Series.Count > 0)
+            {
+                series = Merge(series, head.Series);
+            }
+        }
+
+        await live.AppendAsync(new LiveAppend(series, from, now - w.RangeMs, now));
+    }
+
+    private static List<PanelSeries> Merge(IReadOnlyList<PanelSeries> steps, IReadOnlyList<PanelSeries> head)
+    {
+        var merged = steps.ToDictionary(s => s.Name, s => s, StringComparer.Ordinal);
+        var order = steps.Select(s => s.Name).ToList();
+        foreach (var h in head)
+        {
+            if (merged.TryGetValue(h.Name, out var s))
+            {
+                merged[h.Name] = s with { Points = [.. s.Points, .. h.Points] };
+            }
+            else
+            {
+                merged[h.Name] = h;
+                order.Add(h.Name);
+            }
+        }
+
+        return order.Select(n => merged[n]).ToList();
+    }
+
+    public void Dispose() => Stop();
+}
