@@ -131,7 +131,7 @@ public sealed class InMemoryAlertingRepository : IAlertingRepository
                     _alerts[change.After.Id] = change.After;
                 }
 
-                _history.Add(new AlertHistoryEntry(change.After.Id, change.After.UpdatedAt, change.Kind, change.Actor, change.Comment, change.After.State.ToString()));
+                _history.Add(new AlertHistoryEntry(change.After.Id, change.After.UpdatedAt, change.Kind, change.Actor, change.Comment, change.After.State.ToString().ToLowerInvariant()));
             }
         }
 
