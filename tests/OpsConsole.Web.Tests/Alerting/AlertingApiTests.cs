@@ -47,7 +47,7 @@ public sealed class AlertingApiTests
         Assert.Equal("http://prometheus:9090/graph?g0.expr=up", alert.GetProperty("generatorURL").GetString());
         var group = Assert.Single(groups!);
         Assert.Equal(["labels", "receiver", "alerts"], group.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(("{\"alertname\":\"ServiceDown\"}", "{\"name\":\"default\"}"), (group.GetProperty("labels").GetRawText(), group.GetProperty("receiver").GetRawText()));
+        Assert.Equal(("{\"alertname\":\"ServiceDown\",\"service\":\"rag\"}", "{\"name\":\"default\"}"), (group.GetProperty("labels").GetRawText(), group.GetProperty("receiver").GetRawText()));
         Assert.Equal(alert.GetRawText(), Assert.Single(group.GetProperty("alerts").EnumerateArray()).GetRawText());
 
         // Read-only roles read, but cannot post.
@@ -171,7 +171,7 @@ public sealed class AlertingApiTests
         Assert.Equal("disabled", status.GetProperty("cluster").GetProperty("status").GetString());
         Assert.Equal(0, status.GetProperty("cluster").GetProperty("peers").GetArrayLength());
         Assert.Equal(["version", "revision", "branch", "buildUser", "buildDate", "goVersion"], status.GetProperty("versionInfo").EnumerateObject().Select(p => p.Name));
-        Assert.StartsWith("route:\n  receiver: 'default'\n  group_by: ['alertname']\n  group_wait: 30s\n  group_interval: 5m\n  repeat_interval: 4h\n",
+        Assert.StartsWith("route:\n  receiver: 'default'\n  group_by: ['alertname', 'service']\n  group_wait: 30s\n  group_interval: 5m\n  repeat_interval: 4h\n",
             status.GetProperty("config").GetProperty("original").GetString(), StringComparison.Ordinal);
     }
 
