@@ -21,6 +21,7 @@ using OpsConsole.Ingest.Native;
 using OpsConsole.Ingest.Otlp;
 using OpsConsole.Ingest.Prometheus;
 using OpsConsole.Simulator;
+using OpsConsole.Web.Alerting;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
@@ -110,6 +111,7 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new DemoMode(DemoHost.IsEnabled(sp.GetRequiredService<IOptions<DemoWorkloadOptions>>(), sp.GetRequiredService<IHostEnvironment>())));
         services.AddHostedService<DemoHost>();
 
+        services.AddOpsConsoleAlerting(builder.Configuration);
         services.AddOpsConsoleRules(builder.Configuration);
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
         services.AddSingleton<InMemoryDashboardCatalog>();
@@ -153,6 +155,7 @@ public static class OpsConsoleHost
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
+        await app.Services.LoadAlertingAsync(startup.Token);
         await app.Services.GetRequiredService<RuleGroupCatalog>().LoadAsync(startup.Token);
         var dashboards = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         app.Services.GetRequiredService<InMemoryDashboardCatalog>().LoadDirectory(
@@ -226,6 +229,8 @@ public static class OpsConsoleHost
         app.MapPrometheusApi();
         app.MapPrometheusMetadataApi();
         app.MapRuleApi();
+        app.MapAlertmanagerApi();
+        app.MapAlertApi();
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
