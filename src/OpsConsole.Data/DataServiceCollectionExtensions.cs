@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Alerting;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Data.Repositories;
 using OpsConsole.Data.Telemetry;
@@ -39,6 +40,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RuleGroupRepository>();
+        services.AddSingleton<AlertingRepository>();
+        services.AddSingleton<IAlertingRepository>(sp => sp.GetRequiredService<AlertingRepository>());
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<IDurableTelemetryWriter>(sp => sp.GetRequiredService<TelemetryWriter>());
         services.AddSingleton<TelemetryReader>();

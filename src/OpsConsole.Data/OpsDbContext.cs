@@ -22,6 +22,11 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<MetricMetadataRow> MetricMetadata => Set<MetricMetadataRow>();
     public DbSet<HealthCheckRow> HealthChecks => Set<HealthCheckRow>();
     public DbSet<RuleGroupEntity> RuleGroups => Set<RuleGroupEntity>();
+    public DbSet<AlertEntity> Alerts => Set<AlertEntity>();
+    public DbSet<AlertHistoryEntity> AlertHistory => Set<AlertHistoryEntity>();
+    public DbSet<SilenceEntity> Silences => Set<SilenceEntity>();
+    public DbSet<NotificationGroupEntity> NotificationGroups => Set<NotificationGroupEntity>();
+    public DbSet<NotificationDeliveryEntity> NotificationDeliveries => Set<NotificationDeliveryEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

@@ -16,7 +16,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("opsconsole-conformance-prometheus-").FullName;
     private PrometheusServer? _prometheus;
 
-    public ConsoleHost Console { get; } = new();
+    public ConsoleHost Host { get; } = new();
 
     public HttpClient PrometheusClient { get; private set; } = null!;
 
@@ -44,7 +44,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
         _prometheus = await PrometheusServer.StartAsync(data);
         PrometheusClient = _prometheus.CreateClient();
 
-        var store = Console.Services.GetRequiredService<TelemetryStores>().Series;
+        var store = Host.Services.GetRequiredService<TelemetryStores>().Series;
         foreach (var series in ConformanceDataSet.Series)
         {
             var labels = LabelSet.From([KeyValuePair.Create(LabelSet.MetricName, series.Name), .. series.Labels]);
@@ -58,7 +58,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
             }
         }
 
-        ConsoleClient = Console.CreateAdminClient();
+        ConsoleClient = Host.CreateAdminClient();
         SetupTime = stopwatch.Elapsed;
     }
 
@@ -71,7 +71,7 @@ public sealed class ConformanceFixture : IAsyncLifetime
             await _prometheus.DisposeAsync();
         }
 
-        await Console.DisposeAsync();
+        await Host.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -194,6 +194,10 @@ public static class ConformanceQueries
         Add("count_values without (tenant_id) (\"b\", account_balance)", Mid);
         Add("count_values(\"rate\", round(rate(http_requests_total[5m]), 0.1))", Mid);
         Add("count_values(\"small\", account_balance / 1e9)", Mid);
+        Add("count_values without (b) (\"b\", account_balance)", Mid);
+        Add("count_values by (tenant_id) (\"tenant_id\", up * 0 + 1)", Mid);
+        Add("label_replace(up{job=\"api\"}, \"__name__\", \"renamed\", \"\", \"\")", Mid);
+        Add("count without (__name__) ({job=\"api\"})", Mid);
         Add("topk(2, up{instance=\"10.0.1.1:8080\"} or up{instance=\"10.0.2.1:8080\"} or up{instance=\"10.0.1.2:8080\"} + 1)", Mid);
         Add("bottomk(2, up{instance=\"10.0.1.1:8080\"} or up{instance=\"10.0.2.1:8080\"} or up{instance=\"10.0.1.2:8080\"} - 1)", Mid);
         Add("topk(NaN, up)", Mid, Expect.Error);
@@ -306,6 +310,31 @@ public static class ConformanceQueries
         Add("up * on(job) group_left build_info", Mid, Expect.Error);
         Add("rate({__name__=~\"request_duration_seconds_sum|request_duration_seconds_count\"}[5m])", Mid, Expect.Error);
 
+        // Layout: comments, line breaks, keyword case.
+        Add("sum by (job) (\n  rate(http_requests_total[5m]) # per second\n)", Mid);
+        Add("SUM BY (job) (up)", Mid);
+        Add("up AND ON(instance) build_info", Mid);
+        Add("queue_depth OFFSET 5m", Mid);
+        Add("1 < BOOL 2", Mid);
+        Add("sum(up) WITHOUT (instance)", Mid);
+
+        // Syntax corners Prometheus accepts.
+        Add("label_replace(up{job=\"api\"}, \"x\", \"\\u00e9\\x41\\101\\U0001F600\", \"\", \"\")", Mid);
+        Add("up{job=\"a\\\"b\"}", Mid, Expect.Empty);
+        Add("up{}", Mid);
+        Add("up{job='api', instance=~'.*\\'.*'}", Mid, Expect.Empty);
+        Add("up{job=\"api\",}", Mid);
+        Add("sum by (job,) (up)", Mid);
+        Add("sum by () (up)", Mid);
+        Add("topk(1 + 1, queue_depth)", Mid);
+        Add("quantile(scalar(tenant_quota{tenant_id=\"acme\"}) / 2000, queue_depth)", Mid);
+        Add("up == 1 == 1", Mid);
+        Add("{__name__!=\"up\", job=\"api\"}", Mid);
+        Add("rate({__name__=~\"http_.*\"}[5m])", Mid);
+        Add("+up - - 1", Mid);
+        Add("5. + 0x0A", Mid);
+        Add("sum(up) by (job) > 1 and on(job) sum(up) by (job) < 5", Mid);
+
         // Literals.
         Add("42", Mid);
         Add("-1.5e3", Mid);
@@ -314,6 +343,11 @@ public static class ConformanceQueries
         Add("-Inf", Mid);
         Add("NaN", Mid);
         Add(".5 + 1e-3", Mid);
+        Add("0755", Mid);
+        Add("08 + 010", Mid);
+        Add("0755.5", Mid);
+        Add("0X1f", Mid);
+        Add("1e-400", Mid);
         Add("\"hello\"", Mid);
         Add("'single quoted'", Mid);
         Add("`raw \\d string`", Mid);

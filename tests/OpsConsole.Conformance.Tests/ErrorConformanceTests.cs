@@ -28,6 +28,8 @@ public sealed class ErrorConformanceTests(ConformanceFixture fixture)
     [InlineData("stdvar(queue_depth)")]
     [InlineData("present_over_time(queue_depth[10m])")]
     [InlineData("day_of_week()")]
+    [InlineData("queue_depth atan2 queue_depth offset 5m")]
+    [InlineData("GROUP(up)")]
     [InlineData("label_replace(up, \"host\", \"$name\", \"instance\", \"(?P<name>.*):.*\")")]
     public async Task Unsupported_PrometheusAnswers_OpsConsoleSaysUnsupported(string query)
     {
@@ -65,6 +67,15 @@ public sealed class ErrorConformanceTests(ConformanceFixture fixture)
     [InlineData("up offset 5m offset 1m")]
     [InlineData("rate(up[5m] offset 1x)")]
     [InlineData("up{job=\"unterminated}")]
+    [InlineData("RATE(http_requests_total[5m])")]
+    [InlineData("up[0s]")]
+    [InlineData("up[1m1m]")]
+    [InlineData("up[1.5m]")]
+    [InlineData("1e400")]
+    [InlineData("up{job=\"\\q\"}")]
+    [InlineData("up{job=\"\\'\"}")]
+    [InlineData("up{job=\"\\xZZ\"}")]
+    [InlineData("up{job=\"\\ud800\"}")]
     [InlineData("")]
     public async Task BadQuery_BothAnswerBadData(string query)
     {

@@ -35,6 +35,11 @@ internal sealed class GroupRun
 
     public string Name => _loaded.Name;
 
+    /// <summary>A rule's identity within its group across edits: kind, name and which occurrence of that name it is.</summary>
+    public string RuleKey(int rule) => _ruleKeys[rule];
+
+    public IReadOnlyList<string> RuleKeys => _ruleKeys;
+
     /// <summary>The definition as text, to tell an unchanged group from an edited one.</summary>
     public string Canonical { get; }
 
@@ -102,6 +107,8 @@ internal sealed class GroupRun
             // How it stops.
         }
 
+        _stop.Dispose();
+        _stop = null;
         SetNext(null);
     }
 

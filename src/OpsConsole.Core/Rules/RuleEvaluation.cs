@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OpsConsole.Core.Alerting;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Query.PromQl;
 using OpsConsole.Domain.Telemetry;
@@ -9,9 +10,12 @@ namespace OpsConsole.Core.Rules;
 public sealed class RuleEvaluationException(string message) : Exception(message);
 
 /// <summary>Evaluates one cycle of a group and writes what its recording rules produce.</summary>
-internal sealed class RuleEvaluation(IRuleQueryEngine engine, ITelemetrySink sink, TimeProvider time, ILogger logger, IRuleEvaluationObserver? observer)
+internal sealed class RuleEvaluation(
+    IRuleQueryEngine engine, ITelemetrySink sink, TimeProvider time, ILogger logger, IRuleEvaluationObserver? observer, AlertStore? alerts)
 {
     public TimeProvider Time => time;
+
+    public AlertStore? Alerts => alerts;
 
     public ILogger Logger => logger;
 
@@ -25,9 +29,10 @@ internal sealed class RuleEvaluation(IRuleQueryEngine engine, ITelemetrySink sin
         int evaluated = 0, failed = 0;
         for (var i = 0; i < group.Rules.Count; i++)
         {
-            if (group.Rules[i] is not RecordingRule rule)
+            var rule = group.Rules[i];
+            if (rule is AlertingRule && alerts is null)
             {
-                continue; // alerting rules are evaluated by the alerting work (issue 5), not here
+                continue; // no alert store: alerting rules are shown, not evaluated
             }
 
             var ruleStarted = time.GetTimestamp();
@@ -35,7 +40,12 @@ internal sealed class RuleEvaluation(IRuleQueryEngine engine, ITelemetrySink sin
             var series = 0;
             try
             {
-                (error, series) = await RecordAsync(run, i, rule, group, queryMs, cancellationToken).ConfigureAwait(false);
+                (error, series) = rule switch
+                {
+                    RecordingRule recording => await RecordAsync(run, i, recording, group, queryMs, cancellationToken).ConfigureAwait(false),
+                    AlertingRule alerting => await AlertAsync(run, i, alerting, group, evaluatedAt, queryMs, cancellationToken).ConfigureAwait(false),
+                    _ => (null, 0),
+                };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -53,11 +63,11 @@ internal sealed class RuleEvaluation(IRuleQueryEngine engine, ITelemetrySink sin
             var previous = run.SetRuleStatus(i, error, evaluatedAt, time.GetElapsedTime(ruleStarted), series);
             if (error is not null && error != previous.LastError)
             {
-                RuleScheduler.LogRuleFailed(logger, group.Name, i + 1, rule.Record, error);
+                RuleScheduler.LogRuleFailed(logger, group.Name, i + 1, rule.Name, error);
             }
             else if (error is null && previous.Health == RuleHealth.Err)
             {
-                RuleScheduler.LogRuleRecovered(logger, group.Name, i + 1, rule.Record);
+                RuleScheduler.LogRuleRecovered(logger, group.Name, i + 1, rule.Name);
             }
         }
 
@@ -114,6 +124,61 @@ internal sealed class RuleEvaluation(IRuleQueryEngine engine, ITelemetrySink sin
 
         run.SetOutputs(index, outputs);
         return (errors.Count == 0 ? null : string.Join("; ", errors), recorded);
+    }
+
+    /// <summary>
+    /// Evaluates an alerting rule for every tenant and drives its alerts. A series of a tenant other than the default one
+    /// gets that tenant's <c>tenant_id</c> label when it has none (so alerts of two tenants never share a fingerprint).
+    /// A tenant whose query failed keeps its alerts as they are, as Prometheus does for a failed evaluation.
+    /// </summary>
+    private async Task<(string? Error, int Series)> AlertAsync(
+        GroupRun run, int index, AlertingRule rule, RuleGroup group, DateTimeOffset evaluatedAt, long queryMs, CancellationToken cancellationToken)
+    {
+        var tenants = engine.Tenants();
+        var samples = new List<AlertSample>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach (var tenant in tenants)
+        {
+            try
+            {
+                IReadOnlyList<VectorSample> vector = engine.Instant(rule.Expr, queryMs, tenant, cancellationToken) switch
+                {
+                    InstantVector v => v.Samples,
+                    ScalarResult s => [new VectorSample(LabelSet.Empty, s.TimestampMs, s.Value)],
+                    _ => throw new RuleEvaluationException("rule result is not a vector or scalar"),
+                };
+                samples.AddRange(vector.Select(v => new AlertSample(v.Labels.Without(LabelSet.MetricName), v.Value, tenant)));
+            }
+            catch (Exception e) when (e is PromQlParseException or PromQlUnsupportedException or PromQlEvaluationException or RuleEvaluationException)
+            {
+                failed.Add(tenant);
+                errors.Add(tenants.Count > 1 ? $"tenant \"{tenant}\": {e.Message}" : e.Message);
+            }
+        }
+
+        if (group.Limit > 0 && samples.Count > group.Limit)
+        {
+            errors.Add($"exceeded limit of {group.Limit} with {samples.Count} alerts");
+            failed.UnionWith(tenants);
+            samples.Clear();
+        }
+
+        try
+        {
+            await alerts!.ApplyRuleAsync(
+                new AlertRuleResult(group.Name, run.RuleKey(index), rule, group.Labels, evaluatedAt, samples, failed)
+                {
+                    GeneratorUrl = "/alerts?rule=" + Uri.EscapeDataString(rule.Alert),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RuleEvaluationException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        return (errors.Count == 0 ? null : string.Join("; ", errors), samples.Count);
     }
 
     /// <summary>A rule's result as samples of its tenant: metric name = the record name, group then rule labels applied (an empty value removes the label).</summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using OpsConsole.Core.Alerting;
 using OpsConsole.Core.Ingestion;
 
 namespace OpsConsole.Core.Rules;
@@ -17,7 +18,8 @@ public sealed record RuleSchedulerOptions
 /// the same group recorded in that cycle. Recording rules are evaluated for every tenant that has series, within
 /// that tenant, and their results are written through the ingest pipeline (durable, then in the hot store) under that
 /// tenant. A failing rule is marked and the next one runs. A cycle that falls behind skips the slots it missed.
-/// Alerting rules are held and shown but not evaluated here.
+/// Alerting rules drive the <see cref="AlertStore"/> when one is given (else they are held and shown only); the
+/// alerts of rules that are gone resolve.
 /// </summary>
 public sealed partial class RuleScheduler
 {
@@ -32,7 +34,7 @@ public sealed partial class RuleScheduler
 
     public RuleScheduler(
         IRuleQueryEngine engine, ITelemetrySink sink, TimeProvider timeProvider, RuleSchedulerOptions options, ILogger<RuleScheduler> logger,
-        IRuleEvaluationObserver? observer = null)
+        IRuleEvaluationObserver? observer = null, AlertStore? alerts = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.DefaultIntervalMs < RuleFileParser.MinIntervalMs)
@@ -41,7 +43,7 @@ public sealed partial class RuleScheduler
         }
 
         _options = options;
-        _evaluation = new RuleEvaluation(engine, sink, timeProvider, logger, observer);
+        _evaluation = new RuleEvaluation(engine, sink, timeProvider, logger, observer, alerts);
     }
 
     public bool IsRunning => Volatile.Read(ref _running) == 1;
@@ -95,6 +97,18 @@ public sealed partial class RuleScheduler
         }
 
         _changes.Writer.TryWrite(true);
+    }
+
+    /// <summary>The alerts of one alerting rule (<paramref name="ruleIndex"/> within its group), empty without an alert store.</summary>
+    public IReadOnlyList<Alert> AlertsOf(string group, int ruleIndex)
+    {
+        GroupRun? run;
+        lock (_gate)
+        {
+            run = _groups.FirstOrDefault(g => g.Name == group);
+        }
+
+        return run is null || _evaluation.Alerts is null || ruleIndex >= run.RuleKeys.Count ? [] : _evaluation.Alerts.ForRule(group, run.RuleKey(ruleIndex));
     }
 
     /// <summary>Every group in order with its rules' health, last evaluation and last error.</summary>
@@ -159,6 +173,17 @@ public sealed partial class RuleScheduler
         {
             retired = [.. _retired];
             _retired.Clear();
+        }
+
+        if (_evaluation.Alerts is { } alerts && retired.Count > 0)
+        {
+            HashSet<string> live;
+            lock (_gate)
+            {
+                live = [.. _groups.SelectMany(g => g.RuleKeys.Select(k => g.Name + "\0" + k))];
+            }
+
+            await alerts.RetainRulesAsync(live, stoppingToken).ConfigureAwait(false);
         }
 
         foreach (var (old, successor) in retired)

@@ -7,7 +7,7 @@ namespace OpsConsole.Data.Telemetry;
 /// Reads durable telemetry: what the hot stores no longer hold, and what a restarted console reloads.
 /// A null tenant means all tenants; a tenant always restricts the query itself.
 /// </summary>
-public sealed class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
+public sealed partial class TelemetryReader(IDbContextFactory<OpsDbContext> factory)
 {
     public async Task<IReadOnlyList<Span>> GetTraceAsync(string? tenantId, TraceId traceId, CancellationToken ct = default)
     {

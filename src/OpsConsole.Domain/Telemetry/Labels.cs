@@ -116,8 +116,50 @@ public sealed class LabelSet : IEquatable<LabelSet>
         return null;
     }
 
-    public LabelSet With(string name, string value) =>
-        From(_labels.Where(l => l.Key != name).Append(new KeyValuePair<string, string>(name, value)));
+    /// <summary>This label set with <paramref name="name"/> set to <paramref name="value"/> (removed when empty).</summary>
+    public LabelSet With(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (string.IsNullOrEmpty(value))
+        {
+            return Without(name);
+        }
+
+        // The labels are sorted: find the place by binary search and copy once, no re-sort.
+        var lo = 0;
+        var hi = _labels.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(_labels[mid].Key, name);
+            if (c == 0)
+            {
+                if (_labels[mid].Value == value)
+                {
+                    return this;
+                }
+
+                var replaced = (KeyValuePair<string, string>[])_labels.Clone();
+                replaced[mid] = new KeyValuePair<string, string>(name, value);
+                return new LabelSet(replaced);
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        var inserted = new KeyValuePair<string, string>[_labels.Length + 1];
+        Array.Copy(_labels, 0, inserted, 0, lo);
+        inserted[lo] = new KeyValuePair<string, string>(name, value);
+        Array.Copy(_labels, lo, inserted, lo + 1, _labels.Length - lo);
+        return new LabelSet(inserted);
+    }
 
     public LabelSet Without(params string[] names) => From(_labels.Where(l => !names.Contains(l.Key)));
 

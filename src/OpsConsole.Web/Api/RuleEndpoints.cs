@@ -56,7 +56,7 @@ public static class RuleEndpoints
             var shown = status.Rules
                 .Where(r => type == "" || (type == "alert") == (r.Rule.Kind == RuleKind.Alerting))
                 .Where(r => ruleNames is null || ruleNames.Contains(r.Rule.Name))
-                .Select(Rule)
+                .Select(r => Rule(r, scheduler.AlertsOf(loaded.Name, status.Rules.ToList().IndexOf(r))))
                 .ToList();
             if ((type != "" || ruleNames is not null) && shown.Count == 0)
             {
@@ -85,7 +85,7 @@ public static class RuleEndpoints
         return Results.Json(new PrometheusResponse("success", new { groups }));
     }
 
-    private static Dictionary<string, object?> Rule(RuleStatus status)
+    private static Dictionary<string, object?> Rule(RuleStatus status, IReadOnlyList<OpsConsole.Core.Alerting.Alert> alerts)
     {
         var rule = status.Rule;
         var result = new Dictionary<string, object?>
@@ -101,12 +101,20 @@ public static class RuleEndpoints
         };
         if (rule is AlertingRule alert)
         {
-            // Alert evaluation arrives with the alerting work; until then an alerting rule is shown, never evaluated.
-            result["state"] = "inactive";
+            // As Prometheus: the rule's state is its most advanced alert's (firing, then pending, else inactive).
+            result["state"] = alerts.Any(a => a.State == OpsConsole.Core.Alerting.AlertState.Firing) ? "firing"
+                : alerts.Count > 0 ? "pending" : "inactive";
             result["duration"] = alert.ForMs / 1000.0;
             result["keepFiringFor"] = alert.KeepFiringForMs / 1000.0;
             result["annotations"] = alert.Annotations;
-            result["alerts"] = Array.Empty<object>();
+            result["alerts"] = alerts.OrderBy(a => a.Fingerprint, StringComparer.Ordinal).Select(a => new Dictionary<string, object?>
+            {
+                ["labels"] = a.Labels.Labels.ToDictionary(l => l.Key, l => l.Value),
+                ["annotations"] = a.Annotations,
+                ["state"] = a.State == OpsConsole.Core.Alerting.AlertState.Firing ? "firing" : "pending",
+                ["activeAt"] = Rfc3339(a.ActiveAt),
+                ["value"] = OpsConsole.Core.Query.PromQl.PromQlFormat.SampleValue(a.Value),
+            }).ToList();
         }
         else
         {

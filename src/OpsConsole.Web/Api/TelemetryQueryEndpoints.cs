@@ -3,9 +3,10 @@ using System.Security.Claims;
 using System.Text;
 using OpsConsole.Core.Storage;
 using OpsConsole.Core.Storage.Traces;
-using OpsConsole.Data.Telemetry;
 using OpsConsole.Domain.Telemetry;
+using OpsConsole.Core.Traces;
 using OpsConsole.Web.Security;
+using OpsConsole.Web.Traces;
 
 namespace OpsConsole.Web.Api;
 
@@ -14,11 +15,19 @@ public sealed record SpanView(
     ulong StartTimeUnixNano, ulong EndTimeUnixNano, string Status, string? StatusMessage, IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyDictionary<string, string> Resource, IReadOnlyList<SpanEventView> Events)
 {
+    public IReadOnlyList<SpanLinkView> Links { get; init; } = [];
+
+    public string TenantId { get; init; } = "";
+
     public static SpanView From(Span s) => new(
         s.TraceId.ToString(), s.SpanId.ToString(), s.ParentSpanId.IsEmpty ? null : s.ParentSpanId.ToString(), s.Name, s.ServiceName,
         s.Kind.ToString().ToLowerInvariant(), UnixTime.FromNanos(s.StartTimeUnixNano), s.Duration.TotalMilliseconds, s.StartTimeUnixNano, s.EndTimeUnixNano,
         s.StatusCode.ToString().ToLowerInvariant(), s.StatusMessage, Texts(s.Attributes), Texts(s.Resource.Attributes),
-        [.. s.Events.Select(e => new SpanEventView(e.Name, UnixTime.FromNanos(e.TimeUnixNano), Texts(e.Attributes)))]);
+        [.. s.Events.Select(e => new SpanEventView(e.Name, UnixTime.FromNanos(e.TimeUnixNano), Texts(e.Attributes)))])
+    {
+        Links = [.. s.Links.Select(l => new SpanLinkView(l.TraceId.ToString(), l.SpanId.ToString(), Texts(l.Attributes)))],
+        TenantId = s.TenantId,
+    };
 
     internal static Dictionary<string, string> Texts(IReadOnlyList<Domain.Telemetry.Attribute> attributes)
     {
@@ -32,11 +41,36 @@ public sealed record SpanView(
     }
 }
 
+public sealed record SpanLinkView(string TraceId, string SpanId, IReadOnlyDictionary<string, string> Attributes);
+
 public sealed record SpanEventView(string Name, DateTimeOffset Time, IReadOnlyDictionary<string, string> Attributes);
 
 public sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans);
 
-public sealed record TraceSummaryView(string TraceId, string RootService, string RootOperation, DateTimeOffset Start, double DurationMs, int SpanCount, IReadOnlyList<string> Services, int ErrorCount);
+public sealed record TraceSummaryView(
+    string TraceId, string TenantId, string RootService, string RootOperation, bool HasRootSpan, DateTimeOffset Start, double DurationMs, int SpanCount,
+    IReadOnlyList<string> Services, int ErrorCount)
+{
+    public static TraceSummaryView From(TraceSummary t) => new(
+        t.TraceId.ToString(), t.TenantId, t.RootService, t.RootOperation, t.HasRootSpan, t.Start, t.Duration.TotalMilliseconds, t.SpanCount, t.Services, t.ErrorCount);
+}
+
+/// <summary>A page of trace search results; <c>complete</c> is false when the database part stopped at its cap.</summary>
+public sealed record TraceSearchView(
+    IReadOnlyList<TraceSummaryView> Items, long TotalCount, bool Complete, bool UsedDatabase, DateTimeOffset From, DateTimeOffset? To);
+
+public sealed record ServiceMapNodeView(string Name, string Kind, int Layer, double X, double Y, long Spans, long Errors, string? IdentifiedBy);
+
+public sealed record ServiceMapEdgeView(string From, string To, long Calls, double CallsPerSecond, long Errors, double ErrorRate, double P50Ms, double P95Ms);
+
+public sealed record ServiceMapView(
+    IReadOnlyList<ServiceMapNodeView> Nodes, IReadOnlyList<ServiceMapEdgeView> Edges, DateTimeOffset From, DateTimeOffset To, long SpansRead, bool Complete)
+{
+    public static ServiceMapView Of(ServiceMapGraph g) => new(
+        [.. g.Nodes.Select(n => new ServiceMapNodeView(n.Name, n.Kind.ToString().ToLowerInvariant(), n.Layer, n.X, n.Y, n.Spans, n.Errors, n.IdentifiedBy))],
+        [.. g.Edges.Select(e => new ServiceMapEdgeView(e.From, e.To, e.Calls, e.CallsPerSecond, e.Errors, e.ErrorRate, e.P50.TotalMilliseconds, e.P95.TotalMilliseconds))],
+        g.From, g.To, g.SpansRead, g.Complete);
+}
 
 public sealed record PageView<T>(IReadOnlyList<T> Items, long TotalCount);
 
@@ -52,75 +86,66 @@ public static class TelemetryQueryEndpoints
     {
         var group = app.MapGroup("/api/v1/monitoring").WithTags("Query");
 
-        group.MapGet("/traces/{traceId}", async (string traceId, ClaimsPrincipal user, TelemetryStores stores, TelemetryReader reader, CancellationToken ct) =>
+        group.MapGet("/traces/{traceId}", async (string traceId, ClaimsPrincipal user, TraceExplorer explorer, CancellationToken ct) =>
         {
             if (!TraceId.TryParse(traceId, out var id))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["traceId"] = ["A trace id is 32 hex digits, not all zero."] });
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["traceId"] = [$"'{Shorten(traceId)}' is not a trace id: a trace id is 32 hex digits, not all zero."] });
             }
 
-            var tenant = user.GetTenantId();
-            var spans = stores.Spans.GetTrace(tenant, id);
-            if (spans.Count == 0)
-            {
-                spans = await reader.GetTraceAsync(tenant, id, ct); // older than the hot window
-            }
-
+            var spans = await explorer.GetTraceAsync(user.GetTenantId(), id, ct);
             return spans.Count == 0
                 ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No trace {traceId} (or it is older than the retention).")
                 : Results.Ok(new TraceView(id.ToString(), [.. spans.Select(SpanView.From)]));
         }).RequireAuthorization(Policies.ViewTelemetry);
 
-        group.MapGet("/traces", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores) =>
+        group.MapGet("/traces", async (HttpContext http, ClaimsPrincipal user, TraceExplorer explorer, TimeProvider time) =>
         {
-            var q = http.Request.Query;
-            var errors = new Dictionary<string, string[]>();
-            var tags = new List<TagFilter>();
-            foreach (var tag in q["tag"])
-            {
-                try
-                {
-                    tags.Add(TagFilter.Parse(tag ?? ""));
-                }
-                catch (ArgumentException ex)
-                {
-                    errors["tag"] = [ex.Message];
-                }
-            }
-
-            var from = QueryTime.Parse(q["from"], "from", errors);
-            var to = QueryTime.Parse(q["to"], "to", errors);
-            var limit = QueryTime.Int(q["limit"], "limit", TraceQuery.DefaultLimit, 1, TraceQuery.MaxLimit, errors);
-            var minMs = QueryTime.Int(q["minDurationMs"], "minDurationMs", 0, 0, int.MaxValue, errors);
-            var maxMs = QueryTime.Int(q["maxDurationMs"], "maxDurationMs", int.MaxValue, 0, int.MaxValue, errors);
-            var sort = (string?)q["sort"] switch
-            {
-                null or "" or "start" => TraceSort.StartTimeDescending,
-                "duration" => TraceSort.DurationDescending,
-                var other => Invalid(errors, "sort", $"sort must be 'start' or 'duration', not '{other}'."),
-            };
+            var parameters = TraceSearchParameters.Read(name => http.Request.Query[name]);
+            var (query, errors) = parameters.ToQuery(user.GetTenantId(), time.GetUtcNow());
             if (errors.Count > 0)
             {
-                return Results.ValidationProblem(errors);
+                return Results.ValidationProblem(errors, title: "The trace search has errors");
             }
 
-            var result = stores.Spans.Search(new TraceQuery
+            try
             {
-                TenantId = user.GetTenantId(),
-                Service = NullIfEmpty(q["service"]),
-                Operation = NullIfEmpty(q["operation"]),
-                Tags = tags,
-                MinDuration = minMs > 0 ? TimeSpan.FromMilliseconds(minMs) : null,
-                MaxDuration = maxMs < int.MaxValue ? TimeSpan.FromMilliseconds(maxMs) : null,
-                ErrorsOnly = q["errors"] == "true",
-                From = from,
-                To = to,
-                Limit = limit,
-                Sort = sort,
-            });
-            return Results.Ok(new PageView<TraceSummaryView>(
-                [.. result.Items.Select(t => new TraceSummaryView(t.TraceId.ToString(), t.RootService, t.RootOperation, t.Start, t.Duration.TotalMilliseconds, t.SpanCount, t.Services, t.ErrorCount))],
-                result.TotalCount));
+                var result = await explorer.SearchAsync(query, http.RequestAborted);
+                return Results.Ok(new TraceSearchView(
+                    [.. result.Items.Select(TraceSummaryView.From)], result.TotalCount, result.Complete, result.UsedDatabase, query.From!.Value, query.To));
+            }
+            catch (TraceSearchTimeoutException ex)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Search timed out", detail: ex.Message);
+            }
+        }).RequireAuthorization(Policies.ViewTelemetry);
+
+        group.MapGet("/service-map", async (HttpContext http, ClaimsPrincipal user, TraceExplorer explorer, TimeProvider time) =>
+        {
+            var parameters = TraceSearchParameters.Read(name => http.Request.Query[name]);
+            var (query, errors) = (parameters with { Limit = null, Sort = null }).ToQuery(user.GetTenantId(), time.GetUtcNow());
+            foreach (var unsupported in new[] { "service", "operation", "tag", "services", "minDuration", "maxDuration", "errors" })
+            {
+                if (!string.IsNullOrEmpty(http.Request.Query[unsupported]))
+                {
+                    errors[unsupported] = [$"The service map takes only from, to, range and tenant; '{unsupported}' is a trace search parameter."];
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors, title: "The service map request has errors");
+            }
+
+            try
+            {
+                var graph = await explorer.ServiceMapAsync(query.TenantId, query.From!.Value, query.To ?? time.GetUtcNow(), http.RequestAborted);
+                return Results.Ok(ServiceMapView.Of(graph));
+            }
+            catch (TraceSearchTimeoutException ex)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Timed out", detail: ex.Message);
+            }
         }).RequireAuthorization(Policies.ViewTelemetry);
 
         group.MapGet("/metrics", (HttpContext http, ClaimsPrincipal user, TelemetryStores stores, TimeProvider time) =>
@@ -159,13 +184,7 @@ public static class TelemetryQueryEndpoints
         return app;
     }
 
-    private static TraceSort Invalid(Dictionary<string, string[]> errors, string field, string message)
-    {
-        errors[field] = [message];
-        return TraceSort.StartTimeDescending;
-    }
-
-    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }
 
 /// <summary>Query-string times (RFC 3339 or Unix milliseconds) and bounded integers, with errors per field.</summary>

@@ -22,6 +22,7 @@ using OpsConsole.Ingest.Native;
 using OpsConsole.Ingest.Otlp;
 using OpsConsole.Ingest.Prometheus;
 using OpsConsole.Simulator;
+using OpsConsole.Web.Alerting;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components;
@@ -82,7 +83,8 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new HistorySeriesSource(sp.GetRequiredService<TelemetryStores>().Series, sp.GetRequiredService<TelemetryReader>()));
         services.AddSingleton<ISeriesSource>(sp => sp.GetRequiredService<HistorySeriesSource>());
         services.AddOptions<QueryOptions>().Bind(builder.Configuration.GetSection(QueryOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero && o.LookbackDelta > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero, "Query:Timeout, Query:LookbackDelta and Query:MaxRange must be positive durations.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromDays(1), "Query:Timeout must be a positive duration of at most a day.")
+            .Validate(o => o.LookbackDelta > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero, "Query:LookbackDelta and Query:MaxRange must be positive durations.")
             .Validate(o => o.MaxSamples > 0 && o.MaxPointsPerSeries > 0 && o.MaxSeries > 0, "Query:MaxSamples, Query:MaxPointsPerSeries and Query:MaxSeries must be positive.")
             .ValidateOnStart();
         services.AddSingleton<PromQlQueryStats>();
@@ -93,6 +95,7 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton<LogExplorer>();
         services.AddSingleton<HotWindowLoader>();
+        services.AddSingleton<Traces.TraceExplorer>();
         services.AddHostedService<TelemetryHousekeeping>();
         services.AddSingleton<HealthCheckStore>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
@@ -112,6 +115,7 @@ public static class OpsConsoleHost
         services.AddSingleton(sp => new DemoMode(DemoHost.IsEnabled(sp.GetRequiredService<IOptions<DemoWorkloadOptions>>(), sp.GetRequiredService<IHostEnvironment>())));
         services.AddHostedService<DemoHost>();
 
+        services.AddOpsConsoleAlerting(builder.Configuration);
         services.AddOpsConsoleRules(builder.Configuration);
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
         services.AddSingleton<InMemoryDashboardCatalog>();
@@ -169,6 +173,7 @@ public static class OpsConsoleHost
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(startup.Token);
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
+        await app.Services.LoadAlertingAsync(startup.Token);
         await app.Services.GetRequiredService<RuleGroupCatalog>().LoadAsync(startup.Token);
         var dashboards = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         app.Services.GetRequiredService<InMemoryDashboardCatalog>().LoadDirectory(
@@ -240,7 +245,10 @@ public static class OpsConsoleHost
         app.MapLogQueries();
         app.MapDashboardOverview();
         app.MapPrometheusApi();
+        app.MapPrometheusMetadataApi();
         app.MapRuleApi();
+        app.MapAlertmanagerApi();
+        app.MapAlertApi();
         app.MapDashboardApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapStaticAssets().AllowAnonymous();

@@ -107,6 +107,12 @@ public sealed partial class HotWindowLoader(
         var metadata = await reader.GetMetadataAsync(ct);
         var checks = await reader.GetHealthChecksAsync(null, null, (now - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() + 60_000, MaxLogs, ct);
         stores.Store(new TelemetryBatch { Spans = spans, Logs = [.. logs.Reverse()], Samples = samples, Metadata = metadata });
+        if (spans.Count < MaxSpans)
+        {
+            // Every trace of the reloaded window is in memory again; searches need the database only before it.
+            stores.Spans.MarkCoveredFrom(UnixTime.FromNanos(FromNanos(o.Traces)));
+        }
+
         health.OnCommitted(new TelemetryBatch { HealthChecks = [.. checks.Reverse()] });
         LogReloaded(logger, spans.Count, logs.Count, samples.Count);
     }

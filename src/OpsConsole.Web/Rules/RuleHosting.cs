@@ -22,7 +22,7 @@ public static class RuleHosting
             return new RuleScheduler(
                 sp.GetRequiredService<IRuleQueryEngine>(), sp.GetRequiredService<ITelemetrySink>(), sp.GetRequiredService<TimeProvider>(),
                 new RuleSchedulerOptions { DefaultIntervalMs = interval }, sp.GetRequiredService<ILogger<RuleScheduler>>(),
-                sp.GetRequiredService<IRuleEvaluationObserver>());
+                sp.GetRequiredService<IRuleEvaluationObserver>(), sp.GetRequiredService<OpsConsole.Core.Alerting.AlertStore>());
         });
         services.AddSingleton<RuleGroupCatalog>();
         services.AddHostedService<RuleEvaluationWorker>();

@@ -119,6 +119,17 @@ public sealed class PromQlPrometheusParityTests
     }
 
     [Fact]
+    public void CountValuesWithout_ItsOwnLabel_RemovesIt()
+    {
+        // Prometheus sets the value label first and then drops the "without" labels, its own included.
+        var engine = Engine(One("x{i=\"a\"}", 4), One("x{i=\"b\"}", 4));
+
+        var result = Instant(engine, "count_values without (v) (\"v\", x)");
+
+        Assert.Equal(["{i=\"a\"}", "{i=\"b\"}"], result.Select(s => s.Labels.ToString()).Order());
+    }
+
+    [Fact]
     public void Absent_LaterMatcherOnSameLabel_RemovesTheLabel()
     {
         var engine = Engine(One("x{i=\"a\"}", 4));
@@ -158,12 +169,79 @@ public sealed class PromQlPrometheusParityTests
         Assert.Contains("\"group\" is not supported", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SUM BY (job) (x)", "sum by (job) (x)")]
+    [InlineData("sum(x) WITHOUT (i)", "sum without (i) (x)")]
+    [InlineData("x AND ON(i) x", "x and on(i) x")]
+    [InlineData("x OFFSET 5m", "x offset 5m")]
+    [InlineData("1 < BOOL 2", "1 < bool 2")]
+    [InlineData("Topk(1, x)", "topk(1, x)")]
+    public void Keywords_AreCaseInsensitive(string query, string same)
+    {
+        Assert.Equal(PromQlParser.Parse(same).ToString(), PromQlParser.Parse(query).ToString());
+    }
+
+    [Theory]
+    [InlineData("\"\\u00e9\\x41\\101\\U0001F600\"", "éAA😀")]
+    [InlineData("\"\\xc3\\xa9\"", "é")]
+    [InlineData("'it\\'s'", "it's")]
+    [InlineData("\"tab\\there\"", "tab\there")]
+    [InlineData("`raw \\d`", "raw \\d")]
+    public void Strings_TakeGoEscapes(string literal, string value)
+    {
+        Assert.Equal(value, Assert.IsType<StringLiteral>(PromQlParser.Parse(literal)).Value);
+    }
+
+    [Theory]
+    [InlineData("\"\\q\"")]
+    [InlineData("\"\\'\"")]
+    [InlineData("\"\\xZZ\"")]
+    [InlineData("\"\\ud800\"")]
+    [InlineData("\"\\400\"")]
+    public void Strings_BadEscapes_AreParseErrors(string literal)
+    {
+        Assert.Throws<PromQlParseException>(() => PromQlParser.Parse(literal));
+    }
+
+    [Theory]
+    [InlineData("0755", 493)]
+    [InlineData("010", 8)]
+    [InlineData("08", 8)]
+    [InlineData("0755.5", 755.5)]
+    [InlineData("0x1F", 31)]
+    public void Numbers_LeadingZeroIsOctalAsInPrometheus(string literal, double value)
+    {
+        Assert.Equal(value, Assert.IsType<NumberLiteral>(PromQlParser.Parse(literal)).Value);
+    }
+
+    [Fact]
+    public void Numbers_TooLargeForADouble_AreParseErrors()
+    {
+        var e = Assert.Throws<PromQlParseException>(() => PromQlParser.Parse("1e400"));
+
+        Assert.Contains("out of range", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionNames_AreCaseSensitive()
+    {
+        var e = Assert.Throws<PromQlParseException>(() => PromQlParser.Parse("RATE(x[5m])"));
+
+        Assert.Contains("unknown function \"RATE\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Atan2_IsUnsupportedNotASyntaxError()
+    {
+        Assert.Throws<PromQlUnsupportedException>(() => PromQlParser.Parse("x atan2 x offset 5m"));
+    }
+
     [Fact]
     public void RangeQueryOfAString_IsABadQuery()
     {
         var engine = Engine(One("x", 1));
 
-        Assert.Throws<PromQlParseException>(() => engine.Range("\"text\"", At(0), At(60), 15_000, "t"));
+        Assert.Throws<PromQlBadQueryException>(() => engine.Range("\"text\"", At(0), At(60), 15_000, "t"));
     }
 
     [Theory]

@@ -234,7 +234,7 @@ public sealed class RuleFileParserTests
     }
 
     [Fact]
-    public void Parse_TheRepositorysProvisionedRuleFiles_AreValidAndOnlyRecordingRules()
+    public void Parse_TheRepositorysProvisionedRuleFiles_AreValid_RecordingAndAlertingPacksApart()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "OpsConsole.sln")))
@@ -248,7 +248,16 @@ public sealed class RuleFileParserTests
         {
             var result = RuleFileParser.Parse(File.ReadAllText(file));
             Assert.True(result.IsValid, $"{file}: {string.Join("\n", result.Errors)}");
-            Assert.All(result.Groups.SelectMany(g => g.Rules), r => Assert.IsType<RecordingRule>(r));
+            var rules = result.Groups.SelectMany(g => g.Rules).ToList();
+            Assert.NotEmpty(rules);
+            if (Path.GetFileName(file).Contains("alerts", StringComparison.Ordinal))
+            {
+                Assert.All(rules, r => Assert.IsType<AlertingRule>(r));
+            }
+            else
+            {
+                Assert.All(rules, r => Assert.IsType<RecordingRule>(r));
+            }
         }
     }
 }

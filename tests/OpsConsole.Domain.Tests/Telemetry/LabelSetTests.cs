@@ -66,4 +66,30 @@ public sealed class LabelSetTests
         Assert.Equal("errors_total{a=\"b\\\\c\", msg=\"say \\\"hi\\\"\\n\"}", set.ToString());
         Assert.Equal("{job=\"x\"}", LabelSet.From(("job", "x")).ToString());
     }
+
+    [Theory]
+    [InlineData("a", "1")] // before every label
+    [InlineData("job", "x")] // between labels
+    [InlineData("zone", "eu")] // after every label
+    [InlineData("status", "500")] // replaces a value
+    [InlineData("status", "")] // an empty value removes the label
+    public void With_SameAsBuildingTheSetAfresh(string name, string value)
+    {
+        var set = LabelSet.From(("__name__", "http_requests_total"), ("method", "GET"), ("status", "200"));
+        var expected = LabelSet.From(set.Labels.Where(l => l.Key != name).Append(new KeyValuePair<string, string>(name, value)));
+
+        var changed = set.With(name, value);
+
+        Assert.Equal(expected, changed);
+        Assert.Equal(expected.Labels, changed.Labels);
+        Assert.Equal(expected.Fingerprint, changed.Fingerprint);
+    }
+
+    [Fact]
+    public void With_TheValueItAlreadyHas_ReturnsTheSameSet()
+    {
+        var set = LabelSet.From(("job", "api"), ("tenant_id", "acme"));
+
+        Assert.Same(set, set.With("tenant_id", "acme"));
+    }
 }

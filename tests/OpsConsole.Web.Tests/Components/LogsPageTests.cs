@@ -123,7 +123,8 @@ public sealed class LogsPageTests
         await using var _ = ctx;
         var cut = Render(ctx, null);
         cut.Find("input[data-testid=live-tail-switch]").Change(true);
-        Assert.Equal(1, stores.Logs.Tail.SubscriberCount);
+        // The tail starts once the page's first query has been parsed (right away, or when that search runs).
+        cut.WaitForAssertion(() => Assert.Equal(1, stores.Logs.Tail.SubscriberCount));
 
         await cut.Instance.DisposeAsync();
 

@@ -40,11 +40,12 @@ internal sealed partial class PromQlEvaluator
         var order = new List<LabelSet>();
         foreach (var e in input)
         {
-            var key = GroupLabels(e.Labels, agg);
-            if (valueLabel is not null)
-            {
-                key = key.With(valueLabel, PromQlFormat.Decimal(e.Value));
-            }
+            // count_values sets its label on the sample first, then groups: "by" keeps it, "without" may remove it again.
+            var key = valueLabel is null
+                ? GroupLabels(e.Labels, agg)
+                : agg.Without
+                    ? GroupLabels(e.Labels.With(valueLabel, PromQlFormat.Decimal(e.Value)), agg)
+                    : GroupLabels(e.Labels, agg).With(valueLabel, PromQlFormat.Decimal(e.Value));
 
             if (!groups.TryGetValue(key, out var members))
             {

@@ -219,37 +219,47 @@ internal static class PromQlLexer
         }
 
         var text = query[start..i];
-        return new Token(TokenKind.Number, text, start + 1, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+
+        // As Prometheus (Go's ParseInt with base 0, then ParseFloat): a leading 0 makes an integer octal (010 is 8,
+        // 08 is 8 again because 8 is no octal digit), and a number too large for a double is an error, not +Inf.
+        if (text.Length > 1 && text[0] == '0' && text.All(c => c is >= '0' and <= '7'))
+        {
+            try
+            {
+                return new Token(TokenKind.Number, text, start + 1, Convert.ToInt64(text, 8));
+            }
+            catch (OverflowException)
+            {
+                // Too long for 64 bits: Go falls back to reading it as a decimal float.
+            }
+        }
+
+        var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (double.IsInfinity(value))
+        {
+            throw new PromQlParseException($"number \"{text}\" at position {start + 1} is out of range: the largest is about 1.8e308 (or write Inf)", start + 1);
+        }
+
+        return new Token(TokenKind.Number, text, start + 1, value);
     }
 
+    /// <summary>
+    /// A quoted string with Go's escapes, as Prometheus reads them: <c>\a \b \f \n \r \t \v \\</c>, the enclosing quote,
+    /// <c>\ooo</c> (octal) and <c>\xhh</c> (bytes, so <c>\xc3\xa9</c> is "é"), <c>\uhhhh</c> and <c>\Uhhhhhhhh</c> (code
+    /// points). Backquoted strings are raw.
+    /// </summary>
     private static Token ReadString(string query, ref int i)
     {
         var start = i;
         var quote = query[i++];
-        var sb = new StringBuilder();
+        var bytes = new List<byte>();
+        Span<byte> encoded = stackalloc byte[4];
         while (i < query.Length && query[i] != quote)
         {
             var c = query[i++];
             if (c == '\\' && quote != '`')
             {
-                if (i >= query.Length)
-                {
-                    break;
-                }
-
-                var e = query[i++];
-                sb.Append(e switch
-                {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
-                    'a' => '\a',
-                    'b' => '\b',
-                    'f' => '\f',
-                    'v' => '\v',
-                    '\\' or '"' or '\'' or '`' => e,
-                    _ => throw new PromQlParseException($"unknown escape sequence \"\\{e}\" at position {i - 1}", i - 1),
-                });
+                ReadEscape(query, ref i, quote, bytes);
                 continue;
             }
 
@@ -258,7 +268,13 @@ internal static class PromQlLexer
                 throw new PromQlParseException($"unterminated string starting at position {start + 1}: a newline is not allowed in a quoted string", start + 1);
             }
 
-            sb.Append(c);
+            // Literal text: its UTF-8 bytes (a surrogate pair is one code point).
+            var rune = char.IsHighSurrogate(c) && i < query.Length && char.IsLowSurrogate(query[i]) ? new Rune(c, query[i++]) : new Rune(char.IsSurrogate(c) ? '\uFFFD' : c);
+            var length = rune.EncodeToUtf8(encoded);
+            for (var b = 0; b < length; b++)
+            {
+                bytes.Add(encoded[b]);
+            }
         }
 
         if (i >= query.Length)
@@ -267,6 +283,89 @@ internal static class PromQlLexer
         }
 
         i++;
-        return new Token(TokenKind.String, sb.ToString(), start + 1);
+        return new Token(TokenKind.String, Encoding.UTF8.GetString([.. bytes]), start + 1);
     }
+
+    private static void ReadEscape(string query, ref int i, char quote, List<byte> bytes)
+    {
+        var at = i; // 1-based position of the character after the backslash
+        if (i >= query.Length)
+        {
+            throw new PromQlParseException($"escape sequence not terminated at position {at}", at);
+        }
+
+        var e = query[i++];
+        char? simple = e switch
+        {
+            'a' => '\a',
+            'b' => '\b',
+            'f' => '\f',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'v' => '\v',
+            '\\' => '\\',
+            _ when e == quote => e,
+            _ => null,
+        };
+        if (simple is { } ch)
+        {
+            bytes.Add((byte)ch);
+            return;
+        }
+
+        var (digits, radix, max, isByte) = e switch
+        {
+            >= '0' and <= '7' => (3, 8, 255, true),
+            'x' => (2, 16, 255, true),
+            'u' => (4, 16, 0x10FFFF, false),
+            'U' => (8, 16, 0x10FFFF, false),
+            _ => throw new PromQlParseException($"unknown escape sequence \"\\{e}\" at position {at}: use \\n, \\t, \\\\, \\{quote}, \\x41, \\u00e9 …", at),
+        };
+        if (e is >= '0' and <= '7')
+        {
+            i--; // the first octal digit is part of the value
+        }
+
+        long value = 0;
+        for (var d = 0; d < digits; d++)
+        {
+            var digit = i < query.Length ? HexValue(query[i]) : 16;
+            if (digit >= radix)
+            {
+                throw new PromQlParseException(
+                    i < query.Length ? $"illegal character \"{query[i]}\" in escape sequence at position {i + 1}" : $"escape sequence not terminated at position {at}",
+                    i + 1);
+            }
+
+            value = (value * radix) + digit;
+            i++;
+        }
+
+        if (value > max || value is >= 0xD800 and < 0xE000)
+        {
+            throw new PromQlParseException($"escape sequence at position {at} is an invalid Unicode code point", at);
+        }
+
+        if (isByte)
+        {
+            bytes.Add((byte)value);
+            return;
+        }
+
+        Span<byte> encoded = stackalloc byte[4];
+        var length = new Rune((int)value).EncodeToUtf8(encoded);
+        for (var b = 0; b < length; b++)
+        {
+            bytes.Add(encoded[b]);
+        }
+    }
+
+    private static int HexValue(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => 16,
+    };
 }

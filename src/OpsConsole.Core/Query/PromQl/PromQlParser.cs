@@ -9,7 +9,7 @@ namespace OpsConsole.Core.Query.PromQl;
 /// </summary>
 public sealed class PromQlParser
 {
-    private static readonly Dictionary<string, AggregationOp> Aggregations = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, AggregationOp> Aggregations = new(StringComparer.OrdinalIgnoreCase)
     {
         ["sum"] = AggregationOp.Sum,
         ["avg"] = AggregationOp.Avg,
@@ -23,7 +23,7 @@ public sealed class PromQlParser
         ["count_values"] = AggregationOp.CountValues,
     };
 
-    private static readonly HashSet<string> UnsupportedAggregations = new(StringComparer.Ordinal) { "stdvar", "group", "limitk", "limit_ratio" };
+    private static readonly HashSet<string> UnsupportedAggregations = new(StringComparer.OrdinalIgnoreCase) { "stdvar", "group", "limitk", "limit_ratio" };
 
     /// <summary>How deeply expressions may nest; deeper input is refused rather than risking the stack.</summary>
     private const int MaxDepth = 200;
@@ -60,7 +60,11 @@ public sealed class PromQlParser
 
     private Token Take() => _tokens[_next++];
 
-    private bool PeekWord(string word) => Peek.Kind == TokenKind.Identifier && Peek.Text == word;
+    /// <summary>Keywords (aggregations, by, without, on, ignoring, group_left/right, bool, offset, and, or, unless) are
+    /// case-insensitive in PromQL, as in Prometheus's lexer; function and metric names are not.</summary>
+    private static bool IsKeyword(string text, string keyword) => string.Equals(text, keyword, StringComparison.OrdinalIgnoreCase);
+
+    private bool PeekWord(string word) => Peek.Kind == TokenKind.Identifier && IsKeyword(Peek.Text, word);
 
     private Token Expect(TokenKind kind, string expected)
     {
@@ -97,9 +101,9 @@ public sealed class PromQlParser
         TokenKind.Less => BinaryOp.Lt,
         TokenKind.GreaterOrEqual => BinaryOp.Ge,
         TokenKind.LessOrEqual => BinaryOp.Le,
-        TokenKind.Identifier when Peek.Text == "and" => BinaryOp.And,
-        TokenKind.Identifier when Peek.Text == "or" => BinaryOp.Or,
-        TokenKind.Identifier when Peek.Text == "unless" => BinaryOp.Unless,
+        TokenKind.Identifier when IsKeyword(Peek.Text, "and") => BinaryOp.And,
+        TokenKind.Identifier when IsKeyword(Peek.Text, "or") => BinaryOp.Or,
+        TokenKind.Identifier when IsKeyword(Peek.Text, "unless") => BinaryOp.Unless,
         _ => null,
     };
 
@@ -123,6 +127,11 @@ public sealed class PromQlParser
     private PromQlExpr ParseBinary(int minPrecedence)
     {
         var left = ParseUnary();
+        if (PeekWord("atan2"))
+        {
+            throw new PromQlUnsupportedException("the binary operator \"atan2\" is not supported yet");
+        }
+
         while (PeekBinaryOp() is { } op && Precedence(op) >= minPrecedence)
         {
             var opToken = Take();
@@ -131,6 +140,10 @@ public sealed class PromQlParser
             // ^ is right-associative: its right side may contain another ^ of the same precedence.
             var right = ParseExpression(op == BinaryOp.Pow ? Precedence(op) : Precedence(op) + 1);
             left = CheckBinary(new BinaryExpr(op, left, right, returnBool, matching) { Position = left.Position }, opToken);
+            if (PeekWord("atan2"))
+            {
+                throw new PromQlUnsupportedException("the binary operator \"atan2\" is not supported yet");
+            }
         }
 
         return left;
@@ -178,7 +191,7 @@ public sealed class PromQlParser
         IReadOnlyList<string> matchingLabels = [];
         if (PeekWord("on") || PeekWord("ignoring"))
         {
-            on = Take().Text == "on";
+            on = IsKeyword(Take().Text, "on");
             matchingLabels = ParseLabelList();
         }
 
@@ -192,7 +205,7 @@ public sealed class PromQlParser
                 throw Error(group, $"no grouping ({group.Text}) allowed for \"{opToken.Text}\": set operators match many-to-many");
             }
 
-            card = group.Text == "group_left" ? VectorMatchCardinality.ManyToOne : VectorMatchCardinality.OneToMany;
+            card = IsKeyword(group.Text, "group_left") ? VectorMatchCardinality.ManyToOne : VectorMatchCardinality.OneToMany;
             include = Peek.Kind == TokenKind.LeftParen ? ParseLabelList() : [];
             if (on && include.FirstOrDefault(matchingLabels.Contains) is { } both)
             {
@@ -281,7 +294,7 @@ public sealed class PromQlParser
             return ParseCall(name);
         }
 
-        if (name.Text is "and" or "or" or "unless" or "by" or "without" or "on" or "ignoring" or "group_left" or "group_right" or "bool" or "offset")
+        if (name.Text.ToLowerInvariant() is "and" or "or" or "unless" or "by" or "without" or "on" or "ignoring" or "group_left" or "group_right" or "bool" or "offset")
         {
             throw Unexpected(name, "expected an expression");
         }
@@ -345,7 +358,7 @@ public sealed class PromQlParser
         var grouped = false;
         if (PeekWord("by") || PeekWord("without"))
         {
-            without = Take().Text == "without";
+            without = IsKeyword(Take().Text, "without");
             grouping = ParseLabelList();
             grouped = true;
         }
@@ -367,7 +380,7 @@ public sealed class PromQlParser
         Expect(TokenKind.RightParen, $"expected \")\" to close {name.Text}(...)");
         if (!grouped && (PeekWord("by") || PeekWord("without")))
         {
-            without = Take().Text == "without";
+            without = IsKeyword(Take().Text, "without");
             grouping = ParseLabelList();
         }
 

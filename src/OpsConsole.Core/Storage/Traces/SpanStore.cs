@@ -37,6 +37,8 @@ public sealed class SpanStore
     private long _rejected;
     private ulong _newestNs;
     private long _lastSweepTicks = long.MinValue;
+    private ulong _coveredFromNs;
+    private ulong _budgetEvictedThroughNs;
 
     public SpanStore(StoreLimits limits, TimeProvider timeProvider)
     {
@@ -45,6 +47,81 @@ public sealed class SpanStore
         limits.Validate("traces");
         _limits = limits;
         _time = timeProvider;
+        _coveredFromNs = UnixTime.ToNanos(timeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The store holds every trace that starts at or after this instant and was accepted (its spans committed) while it
+    /// ran: from its creation, or from the start of the window reloaded into it (<see cref="MarkCoveredFrom"/>), but
+    /// never before the retention cutoff or the start of a trace that left memory over the budget. Older traces are
+    /// only in the database.
+    /// </summary>
+    public DateTimeOffset CompleteSince
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            lock (_gate)
+            {
+                var ns = Math.Max(Math.Max(_coveredFromNs, Cutoff(now)), _budgetEvictedThroughNs == 0 ? 0 : _budgetEvictedThroughNs + 1);
+                return UnixTime.FromNanos(ns);
+            }
+        }
+    }
+
+    /// <summary>Says that everything from <paramref name="from"/> on was loaded into the store (the start-up reload);
+    /// only ever moves the covered window back.</summary>
+    public void MarkCoveredFrom(DateTimeOffset from)
+    {
+        lock (_gate)
+        {
+            _coveredFromNs = Math.Min(_coveredFromNs, UnixTime.ToNanos(from));
+        }
+    }
+
+    /// <summary>
+    /// The traces (tenant's, or all when null) that start in [from, to), as copies of their span lists, earliest first,
+    /// until about <paramref name="maxSpans"/> spans are collected; <c>Complete</c> is false when it stopped early.
+    /// </summary>
+    public (IReadOnlyList<IReadOnlyList<Span>> Traces, bool Complete) TracesBetween(string? tenantId, DateTimeOffset from, DateTimeOffset to, int maxSpans)
+    {
+        var fromNs = UnixTime.ToNanos(from);
+        var toNs = UnixTime.ToNanos(to);
+        var result = new List<IReadOnlyList<Span>>();
+        if (fromNs >= toNs)
+        {
+            return (result, true);
+        }
+
+        lock (_gate)
+        {
+            SweepIfDueLocked(_time.GetUtcNow());
+            if (_byStart.Count == 0)
+            {
+                return (result, true);
+            }
+
+            var spans = 0;
+            var low = new TraceEntry("", default) { StartNs = fromNs };
+            var high = new TraceEntry("\uffff", new TraceId(ulong.MaxValue, ulong.MaxValue)) { StartNs = toNs - 1 };
+            foreach (var entry in _byStart.GetViewBetween(low, high))
+            {
+                if (tenantId is not null && entry.TenantId != tenantId)
+                {
+                    continue;
+                }
+
+                if (spans >= maxSpans)
+                {
+                    return (result, false);
+                }
+
+                result.Add([.. entry.Spans]);
+                spans += entry.Spans.Count;
+            }
+        }
+
+        return (result, true);
     }
 
     /// <summary>Stores spans (one export's worth under one lock). Returns how many were stored; the others were
@@ -327,6 +404,12 @@ public sealed class SpanStore
             Consider(union, union.Count);
         }
 
+        foreach (var service in query.Services)
+        {
+            var set = _byService.GetValueOrDefault(service);
+            Consider(set ?? [], set?.Count ?? 0);
+        }
+
         if (best is not null)
         {
             return best;
@@ -355,6 +438,14 @@ public sealed class SpanStore
             return false;
         }
 
+        foreach (var service in query.Services)
+        {
+            if (!entry.HasService(service))
+            {
+                return false;
+            }
+        }
+
         if (!query.HasSpanConditions)
         {
             return true;
@@ -362,33 +453,13 @@ public sealed class SpanStore
 
         foreach (var span in entry.Spans)
         {
-            if (SpanMatches(span, query))
+            if (query.SpanMatches(span))
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    private static bool SpanMatches(Span span, TraceQuery query)
-    {
-        if ((query.ErrorsOnly && span.StatusCode != SpanStatusCode.Error)
-            || (query.Operation is not null && span.Name != query.Operation)
-            || (query.Service is not null && span.ServiceName != query.Service))
-        {
-            return false;
-        }
-
-        foreach (var tag in query.Tags)
-        {
-            if (!tag.Matches(span))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static Comparison<TraceEntry> Order(TraceSort sort) => sort switch
@@ -437,6 +508,7 @@ public sealed class SpanStore
     {
         while (_bytes > _limits.MemoryBudgetBytes && _byStart.Count > 0)
         {
+            _budgetEvictedThroughNs = Math.Max(_budgetEvictedThroughNs, _byStart.Min!.StartNs);
             EvictLocked(_byStart.Min!);
         }
     }

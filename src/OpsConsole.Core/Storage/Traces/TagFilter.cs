@@ -13,6 +13,10 @@ public enum TagOperator : byte
 
     /// <summary><c>key</c>: the attribute is present.</summary>
     Exists = 2,
+
+    /// <summary><c>key=val*</c>: the attribute's text matches the pattern, where <c>*</c> stands for any text
+    /// (possibly empty) and everything else is literal; the whole text must match.</summary>
+    Wildcard = 3,
 }
 
 /// <summary>
@@ -41,6 +45,16 @@ public sealed class TagFilter
 
     public static TagFilter Exists(string key) => new(RequireKey(key), TagOperator.Exists, null, null);
 
+    /// <summary>A wildcard filter: <c>*</c> matches any text, the rest literally (<c>order-*</c>, <c>*timeout*</c>).</summary>
+    public static TagFilter Wildcard(string key, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var regex = new Regex(
+            @"\A" + string.Join("(?s:.*)", pattern.Split('*').Select(System.Text.RegularExpressions.Regex.Escape)) + @"\z",
+            RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        return new TagFilter(RequireKey(key), TagOperator.Wildcard, pattern, regex);
+    }
+
     /// <summary>A regex filter; throws <see cref="ArgumentException"/> when the pattern is invalid.</summary>
     public static TagFilter Regex(string key, string pattern)
     {
@@ -56,7 +70,9 @@ public sealed class TagFilter
         }
     }
 
-    /// <summary>Parses <c>key=value</c>, <c>key=~regex</c> or <c>key</c> (whitespace around the key is ignored).</summary>
+    /// <summary>Parses <c>key=value</c>, <c>key=val*</c> (a value with <c>*</c> is a wildcard), <c>key=~regex</c> or
+    /// <c>key</c> (whitespace around the key is ignored). Throws <see cref="ArgumentException"/> with a message a person
+    /// can act on when the key is empty or the regex is invalid.</summary>
     public static TagFilter Parse(string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
@@ -67,9 +83,18 @@ public sealed class TagFilter
         }
 
         var key = text[..eq].Trim();
-        return eq + 1 < text.Length && text[eq + 1] == '~'
-            ? Regex(key, text[(eq + 2)..])
-            : Equal(key, text[(eq + 1)..]);
+        if (key.Length == 0)
+        {
+            throw new ArgumentException($"'{text}' has no attribute key before '='; write key=value, key=~regex, key=val* or key.", nameof(text));
+        }
+
+        if (eq + 1 < text.Length && text[eq + 1] == '~')
+        {
+            return Regex(key, text[(eq + 2)..]);
+        }
+
+        var value = text[(eq + 1)..];
+        return value.Contains('*', StringComparison.Ordinal) ? Wildcard(key, value) : Equal(key, value);
     }
 
     /// <summary>Whether the span (its own attributes first, then its resource's) satisfies the filter.</summary>
@@ -106,7 +131,7 @@ public sealed class TagFilter
     public override string ToString() => Operator switch
     {
         TagOperator.Exists => Key,
-        TagOperator.Equal => Key + "=" + Value,
+        TagOperator.Equal or TagOperator.Wildcard => Key + "=" + Value,
         _ => Key + "=~" + Value,
     };
 }

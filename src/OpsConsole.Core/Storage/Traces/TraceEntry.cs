@@ -68,6 +68,19 @@ internal sealed class TraceEntry(string tenantId, TraceId traceId)
         EndNs = Math.Max(EndNs, Math.Max(span.EndTimeUnixNano, span.StartTimeUnixNano));
     }
 
+    public bool HasService(string service)
+    {
+        foreach (var s in Spans)
+        {
+            if (s.ServiceName == service)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The distinct (service, operation) pairs of the trace, for removing it from the indexes.</summary>
     public HashSet<(string Service, string Operation)> Operations()
     {
