@@ -12,8 +12,8 @@ namespace OpsConsole.Benchmarks.PromQl;
 
 /// <summary>
 /// The real console listening on a loopback port (Kestrel, as when deployed; not the in-memory test server), on its own
-/// SQLite file, with the demo off, request logging at Warning, a metrics memory budget big enough for the whole data set,
-/// and the clock stopped 30 minutes after the data ends so the data is recent enough to stay in the hot store.
+/// SQLite file, with the demo off, request logging at Warning, a metrics memory budget and reload window big enough for
+/// the whole data set, and the clock stopped 30 minutes after the data ends so the data is recent enough to stay in the hot store.
 /// Development, so the demo admin API key exists.
 /// </summary>
 public sealed class BenchConsole : WebApplicationFactory<Program>
@@ -40,6 +40,10 @@ public sealed class BenchConsole : WebApplicationFactory<Program>
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "opsconsole.db")}",
             ["Demo:Enabled"] = "false",
             ["Retention:MetricsMemoryMB"] = "8192",
+
+            // The start-up reload window marks the hot store complete only from (now − window): with the default 6 h
+            // the data set's first half hour would be looked for in the (empty) database.
+            ["Retention:ReloadWindow"] = "1.00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         }));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Query.PromQl;
@@ -37,7 +38,7 @@ public sealed record BenchQuery(string Name, string Query, long StartMs, long En
 /// <summary>
 /// Issue 4's PromQL benchmarks side by side with a real Prometheus (run by hand, never in the test suite):
 /// <c>dotnet run -c Release --project tests/Benchmarks -- promql [--iterations 30] [--warmup 3] [--only name]
-/// [--cache dir] [--fresh]</c>.
+/// [--cache dir] [--fresh] [--serve minutes]</c>.
 /// <list type="number">
 /// <item>Generates <see cref="PromQlBenchData"/> as OpenMetrics, turns it into one 6-hour TSDB block with promtool
 /// (kept in the cache directory, so later runs start in seconds; <c>--fresh</c> rebuilds it) and starts Prometheus
@@ -82,6 +83,16 @@ public static class PromQlSideBySide
             return await RerunWithServerGcAsync(args);
         }
 
+        // Ctrl-C or SIGTERM ends the run through the normal path, so Prometheus and the console are stopped.
+        using var stop = new CancellationTokenSource();
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
         var iterations = int.Parse(Arg("iterations", "30"), CultureInfo.InvariantCulture);
         var warmup = int.Parse(Arg("warmup", "3"), CultureInfo.InvariantCulture);
         var only = Arg("only", "");
@@ -118,8 +129,29 @@ public static class PromQlSideBySide
             samples += series.Values.Length;
         }
 
+        if (store.CompleteFromMs > PromQlBenchData.StartMs)
+        {
+            throw new InvalidOperationException($"the console's hot store covers only from {DateTimeOffset.FromUnixTimeMilliseconds(store.CompleteFromMs):O}, after the data set's start");
+        }
+
         GC.Collect();
         Console.WriteLine($"console at {console.BaseAddress}: {samples:N0} samples in {store.SeriesCount:N0} series loaded in {load.Elapsed.TotalSeconds:F0} s; managed heap {GC.GetTotalMemory(false) / (1 << 20):N0} MB");
+
+        // --serve N: keep both up for N minutes to query them by hand (e.g. with curl) instead of benchmarking.
+        if (int.TryParse(Arg("serve", "0"), CultureInfo.InvariantCulture, out var serveMinutes) && serveMinutes > 0)
+        {
+            Console.WriteLine($"serving for {serveMinutes} min: Prometheus {prometheus.BaseAddress}, OpsConsole {console.BaseAddress} (Authorization: Bearer {DemoAccounts.AdminKey})");
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(serveMinutes), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("stopping");
+            }
+
+            return 0;
+        }
 
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromHours(1) }) { Timeout = TimeSpan.FromMinutes(5) };
         var systems = new[]
@@ -166,6 +198,12 @@ public static class PromQlSideBySide
             var engineTimes = new List<double>();
             for (var round = 0; round < warmup + iterations; round++)
             {
+                if (stop.IsCancellationRequested)
+                {
+                    Console.WriteLine("stopped");
+                    return 3;
+                }
+
                 // Alternate who goes first, so neither always runs right after the other's garbage or cache effects.
                 foreach (var system in round % 2 == 0 ? systems : systems.Reverse())
                 {
@@ -286,6 +324,15 @@ public static class PromQlSideBySide
 
         start.Environment["DOTNET_gcServer"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not re-run with server GC");
+
+        // Ctrl-C reaches the child through the terminal; a SIGTERM sent to this process is passed on to it.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            kill?.WaitForExit();
+        });
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
         await process.WaitForExitAsync();
         return process.ExitCode;
     }
