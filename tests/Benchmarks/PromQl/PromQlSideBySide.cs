@@ -174,7 +174,9 @@ public static class PromQlSideBySide
                 answers.Add(PromAnswer.Parse(status, body));
             }
 
-            var differences = AnswerComparer.Differences(answers[0], answers[1], query.Ordered);
+            var differences = query.IsRange && query.Query.StartsWith("topk", StringComparison.Ordinal)
+                ? TopkDifferences(answers[0], answers[1])
+                : AnswerComparer.Differences(answers[0], answers[1], query.Ordered);
             if (answers[0].Status != "success" || answers[0].Series.Count == 0)
             {
                 differences.Insert(0, $"Prometheus answered {answers[0].Status} with {answers[0].Series.Count} series: {answers[0].Error}");
@@ -247,6 +249,66 @@ public static class PromQlSideBySide
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// A topk range answer compared step by step: the same number of values at each step, equal in descending order
+    /// (within 1e-9 relative), and equal for every series both chose. Which of two tied series makes the cut is not
+    /// compared: counts over a regular grid give exactly equal rates (multiples of 1/300 for 5 minutes), and the last
+    /// bit of a sum decides between them (Prometheus calls the order of equal values unspecified).
+    /// </summary>
+    private static List<string> TopkDifferences(PromAnswer prometheus, PromAnswer console)
+    {
+        static Dictionary<decimal, Dictionary<string, double>> ByStep(PromAnswer answer)
+        {
+            var steps = new Dictionary<decimal, Dictionary<string, double>>();
+            foreach (var series in answer.Series)
+            {
+                foreach (var point in series.Points)
+                {
+                    if (!steps.TryGetValue(point.Timestamp, out var values))
+                    {
+                        steps[point.Timestamp] = values = new Dictionary<string, double>(StringComparer.Ordinal);
+                    }
+
+                    values[series.Labels] = point.Value;
+                }
+            }
+
+            return steps;
+        }
+
+        var differences = new List<string>();
+        if (prometheus.Status != "success" || console.Status != "success")
+        {
+            differences.Add($"status: Prometheus {prometheus.Status} ({prometheus.Error}), OpsConsole {console.Status} ({console.Error})");
+            return differences;
+        }
+
+        var expected = ByStep(prometheus);
+        var actual = ByStep(console);
+        foreach (var step in expected.Keys.Union(actual.Keys).Order())
+        {
+            var e = expected.GetValueOrDefault(step) ?? [];
+            var a = actual.GetValueOrDefault(step) ?? [];
+            var eValues = e.Values.OrderDescending().ToList();
+            var aValues = a.Values.OrderDescending().ToList();
+            if (eValues.Count != aValues.Count || !eValues.Zip(aValues).All(p => AnswerComparer.SameValue(p.First, p.Second)))
+            {
+                differences.Add($"at {step}: Prometheus [{string.Join(", ", e.Select(kv => $"{kv.Key} {kv.Value:R}"))}], OpsConsole [{string.Join(", ", a.Select(kv => $"{kv.Key} {kv.Value:R}"))}]");
+                continue;
+            }
+
+            foreach (var (labels, value) in e)
+            {
+                if (a.TryGetValue(labels, out var other) && !AnswerComparer.SameValue(value, other))
+                {
+                    differences.Add($"at {step}: {labels} is {value:R} in Prometheus, {other:R} in OpsConsole");
+                }
+            }
+        }
+
+        return differences;
     }
 
     /// <summary>A system under test: where its API listens and the API key to send (none for Prometheus).</summary>

@@ -10,16 +10,19 @@ internal sealed partial class PromQlEvaluator
         var name = call.Function.Name;
         if (call.Args.Count == 1 && call.Args[0] is MatrixSelector ms)
         {
-            var output = new List<(Element, LabelSet)>();
-            foreach (var s in _loaded[ms.Selector])
+            var loaded = _loaded[ms.Selector];
+            var labels = OutputLabels(call, loaded, keepName: name == "last_over_time");
+            var output = new List<Element>();
+            var rangeEnd = t - ms.Selector.OffsetMs;
+            for (var i = 0; i < loaded.Length; i++)
             {
-                var window = Window(s.Samples, ms, t);
-                if (window.Count == 0)
+                var s = loaded[i];
+                var window = Window(s, ms, t);
+                if (window.Length == 0)
                 {
                     continue;
                 }
 
-                var rangeEnd = t - ms.Selector.OffsetMs;
                 double? value = name switch
                 {
                     "rate" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: true),
@@ -28,21 +31,20 @@ internal sealed partial class PromQlEvaluator
                     "irate" => InstantRate(window, isRate: true),
                     "idelta" => InstantRate(window, isRate: false),
                     "avg_over_time" => Average(window),
-                    "min_over_time" => window.Select(p => p.Value).Aggregate((a, b) => b < a || double.IsNaN(a) ? b : a),
-                    "max_over_time" => window.Select(p => p.Value).Aggregate((a, b) => b > a || double.IsNaN(a) ? b : a),
-                    "sum_over_time" => window.Sum(p => p.Value),
-                    "count_over_time" => window.Count,
+                    "min_over_time" => MinOverTime(window),
+                    "max_over_time" => MaxOverTime(window),
+                    "sum_over_time" => SumOverTime(window),
+                    "count_over_time" => window.Length,
                     "last_over_time" => window[^1].Value,
                     _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
                 };
                 if (value is { } v)
                 {
-                    // last_over_time keeps the metric name; every other function drops it.
-                    output.Add((new Element(name == "last_over_time" ? s.Labels : s.Labels.Without(LabelSet.MetricName), v), s.Labels));
+                    output.Add(new Element(labels.Output(i, s), v));
                 }
             }
 
-            return new VectorValue(UniqueOverRange(call, output));
+            return new VectorValue(output);
         }
 
         switch (name)
@@ -62,7 +64,7 @@ internal sealed partial class PromQlEvaluator
             case "label_replace":
                 return new VectorValue(LabelReplace(call, t));
             case "histogram_quantile":
-                return new VectorValue(Unique(HistogramQuantile(Scalar(call.Args[0], t), Vector(call.Args[1], t))));
+                return new VectorValue(Unique(HistogramQuantile(call, Scalar(call.Args[0], t), Vector(call.Args[1], t))));
             case "sort":
                 return new VectorValue([.. Vector(call.Args[0], t).OrderBy(e => e.Value, NaNLast.Ascending)]);
             case "sort_desc":
@@ -141,22 +143,17 @@ internal sealed partial class PromQlEvaluator
         return LabelSet.From(labels);
     }
 
-    private static double Average(List<Sample> window)
+    private static double Average(ReadOnlySpan<Sample> window)
     {
         // Prometheus 2.x: incremental mean, falling back to it only when a plain sum would overflow.
-        double sum = 0;
-        foreach (var p in window)
-        {
-            sum += p.Value;
-        }
-
+        var sum = SumOverTime(window);
         if (!double.IsInfinity(sum))
         {
-            return sum / window.Count;
+            return sum / window.Length;
         }
 
         double mean = 0;
-        for (var i = 0; i < window.Count; i++)
+        for (var i = 0; i < window.Length; i++)
         {
             mean += (window[i].Value - mean) / (i + 1);
         }
@@ -169,9 +166,9 @@ internal sealed partial class PromQlEvaluator
     /// value before the reset), extrapolated to the window edges when the samples are close enough to them (within
     /// 1.1 average intervals, else half an interval), never extrapolating a counter below zero.
     /// </summary>
-    private static double? ExtrapolatedRate(List<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate)
+    private static double? ExtrapolatedRate(ReadOnlySpan<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate)
     {
-        if (window.Count < 2)
+        if (window.Length < 2)
         {
             return null;
         }
@@ -196,7 +193,7 @@ internal sealed partial class PromQlEvaluator
         var durationToStart = (first.TimestampMs - rangeStartMs) / 1000.0;
         var durationToEnd = (rangeEndMs - last.TimestampMs) / 1000.0;
         var sampledInterval = (last.TimestampMs - first.TimestampMs) / 1000.0;
-        var averageInterval = sampledInterval / (window.Count - 1);
+        var averageInterval = sampledInterval / (window.Length - 1);
         if (isCounter && result > 0 && first.Value >= 0)
         {
             var durationToZero = sampledInterval * (first.Value / result);
@@ -220,9 +217,9 @@ internal sealed partial class PromQlEvaluator
     }
 
     /// <summary>Prometheus's <c>instantValue</c>: from the last two samples; irate treats a drop as a counter reset.</summary>
-    private static double? InstantRate(List<Sample> window, bool isRate)
+    private static double? InstantRate(ReadOnlySpan<Sample> window, bool isRate)
     {
-        if (window.Count < 2)
+        if (window.Length < 2)
         {
             return null;
         }
@@ -237,6 +234,49 @@ internal sealed partial class PromQlEvaluator
         }
 
         return isRate ? result / (interval / 1000.0) : result;
+    }
+
+    /// <summary>In order, as Go's loop (a NaN accumulator takes the next value).</summary>
+    private static double MinOverTime(ReadOnlySpan<Sample> window)
+    {
+        var min = window[0].Value;
+        for (var i = 1; i < window.Length; i++)
+        {
+            var v = window[i].Value;
+            if (v < min || double.IsNaN(min))
+            {
+                min = v;
+            }
+        }
+
+        return min;
+    }
+
+    private static double MaxOverTime(ReadOnlySpan<Sample> window)
+    {
+        var max = window[0].Value;
+        for (var i = 1; i < window.Length; i++)
+        {
+            var v = window[i].Value;
+            if (v > max || double.IsNaN(max))
+            {
+                max = v;
+            }
+        }
+
+        return max;
+    }
+
+    /// <summary>A plain sum in order (as Prometheus 2.x, no compensation).</summary>
+    private static double SumOverTime(ReadOnlySpan<Sample> window)
+    {
+        double sum = 0;
+        foreach (var p in window)
+        {
+            sum += p.Value;
+        }
+
+        return sum;
     }
 
     /// <summary>Orders values with NaN last, as Prometheus's sort and sort_desc do.</summary>

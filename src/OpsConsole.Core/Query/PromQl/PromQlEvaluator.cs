@@ -15,8 +15,11 @@ internal sealed record StringValue(string Value) : StepValue;
 
 internal sealed record VectorValue(List<Element> Elements) : StepValue;
 
-/// <summary>One series loaded for a selector: labels and every sample the whole query needs, oldest first.</summary>
-internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples);
+/// <summary>
+/// One series loaded for a selector: labels and every sample the whole query needs, oldest first, and whether any of
+/// them is a stale marker (when none is, a range selector's window is a plain slice of <see cref="Samples"/>).
+/// </summary>
+internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples, bool HasStaleMarkers);
 
 /// <summary>
 /// Evaluates one query: loads each selector's samples once for the whole time range, then evaluates the tree at
@@ -34,6 +37,8 @@ internal sealed partial class PromQlEvaluator
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<VectorSelector, LoadedSeries[]> _loaded = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<PromQlExpr, Dictionary<LabelSet, LabelSet>> _origins = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PromQlExpr, SeriesOutputLabels> _outputLabels = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Aggregation, GroupKeyCache> _groupKeys = new(ReferenceEqualityComparer.Instance);
     private long _samplesLoaded;
 
     public PromQlEvaluator(ISeriesSource source, PromQlOptions options, string? tenantId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
@@ -56,8 +61,8 @@ internal sealed partial class PromQlEvaluator
             var series = new List<RangeSeries>();
             foreach (var s in _loaded[matrix.Selector])
             {
-                var window = Window(s.Samples, matrix, t);
-                if (window.Count > 0)
+                var window = Window(s, matrix, t);
+                if (window.Length > 0)
                 {
                     series.Add(new RangeSeries(s.Labels, window.ToArray()));
                 }
@@ -158,14 +163,24 @@ internal sealed partial class PromQlEvaluator
                             $"the series {selected[i].Labels} exists in tenants \"{selected[i - 1].TenantId}\" and \"{selected[i].TenantId}\": an all-tenant query cannot tell them apart yet; query one tenant");
                     }
 
-                    var samples = selected[i].ToList();
-                    _samplesLoaded += samples.Count;
+                    var samples = selected[i].ToArray();
+                    _samplesLoaded += samples.Length;
                     if (_samplesLoaded > _options.MaxSamples)
                     {
                         throw TooManySamples();
                     }
 
-                    loaded[i] = new LoadedSeries(selected[i].Labels, samples as Sample[] ?? [.. samples]);
+                    var stale = false;
+                    foreach (var sample in samples)
+                    {
+                        if (StaleMarker.IsStaleNaN(sample.Value))
+                        {
+                            stale = true;
+                            break;
+                        }
+                    }
+
+                    loaded[i] = new LoadedSeries(selected[i].Labels, samples, stale);
                 }
 
                 _loaded[vs] = loaded;
@@ -255,23 +270,38 @@ internal sealed partial class PromQlEvaluator
         return result;
     }
 
-    /// <summary>The samples of a range selector's window at t: [t − offset − range, t − offset], stale markers left out.</summary>
-    private static List<Sample> Window(Sample[] samples, MatrixSelector ms, long t)
+    /// <summary>
+    /// The samples of a range selector's window at t: [t − offset − range, t − offset], stale markers left out. A slice
+    /// of the loaded samples (no copy) unless the series has stale markers.
+    /// </summary>
+    private static ReadOnlySpan<Sample> Window(LoadedSeries series, MatrixSelector ms, long t)
     {
+        var samples = series.Samples;
         var end = t - ms.Selector.OffsetMs;
         var start = end - ms.RangeMs;
-        var result = new List<Sample>();
         var last = LastAtOrBefore(samples, end);
         var first = LastAtOrBefore(samples, start - 1) + 1;
-        for (var i = first; i <= last; i++)
+        if (last < first)
         {
-            if (!StaleMarker.IsStaleNaN(samples[i].Value))
+            return [];
+        }
+
+        var window = new ReadOnlySpan<Sample>(samples, first, last - first + 1);
+        if (!series.HasStaleMarkers)
+        {
+            return window;
+        }
+
+        var result = new List<Sample>(window.Length);
+        foreach (var sample in window)
+        {
+            if (!StaleMarker.IsStaleNaN(sample.Value))
             {
-                result.Add(samples[i]);
+                result.Add(sample);
             }
         }
 
-        return result;
+        return result.ToArray();
     }
 
     /// <summary>Index of the last sample at or before <paramref name="t"/>; −1 when there is none.</summary>
@@ -319,6 +349,49 @@ internal sealed partial class PromQlEvaluator
         }
 
         return output;
+    }
+
+    /// <summary>The output labels of <paramref name="node"/> (a function of a range selector) for each of its loaded series.</summary>
+    private SeriesOutputLabels OutputLabels(PromQlExpr node, LoadedSeries[] loaded, bool keepName)
+    {
+        if (!_outputLabels.TryGetValue(node, out var labels))
+        {
+            if (!_origins.TryGetValue(node, out var origins))
+            {
+                _origins[node] = origins = [];
+            }
+
+            _outputLabels[node] = labels = new SeriesOutputLabels(loaded.Length, keepName, origins);
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// A function of a range selector's output labels per loaded series, worked out once per query (so every step
+    /// hands on the same <see cref="LabelSet"/> instances, which later nodes can cache by reference), with
+    /// <see cref="UniqueOverRange"/>'s check made the first time a series has a value.
+    /// </summary>
+    private sealed class SeriesOutputLabels(int count, bool keepName, Dictionary<LabelSet, LabelSet> origins)
+    {
+        private readonly LabelSet?[] _labels = new LabelSet?[count];
+
+        public LabelSet Output(int index, LoadedSeries series)
+        {
+            if (_labels[index] is { } known)
+            {
+                return known;
+            }
+
+            var labels = keepName ? series.Labels : series.Labels.Without(LabelSet.MetricName);
+            if (!origins.TryAdd(labels, series.Labels) && !origins[labels].Equals(series.Labels))
+            {
+                throw new PromQlEvaluationException($"vector cannot contain metrics with the same labelset: {labels}");
+            }
+
+            _labels[index] = labels;
+            return labels;
+        }
     }
 
     /// <summary>Prometheus refuses a vector with two equal label sets (e.g. after a function dropped the names).</summary>
