@@ -11,23 +11,43 @@ internal sealed partial class PromQlEvaluator
         if (call.Args.Count == 1 && call.Args[0] is MatrixSelector ms)
         {
             var loaded = _loaded[ms.Selector];
-            var labels = OutputLabels(call, loaded, keepName: name == "last_over_time");
-            var output = new List<Element>();
+            var node = RangeFunction(call, loaded, keepName: name == "last_over_time");
+            var output = new List<Element>(loaded.Length);
             var rangeEnd = t - ms.Selector.OffsetMs;
+            node.BeginStep(rangeEnd - ms.RangeMs, rangeEnd);
             for (var i = 0; i < loaded.Length; i++)
             {
                 var s = loaded[i];
-                var window = Window(s, ms, t);
-                if (window.Length == 0)
+                var (first, last) = node.Window(i);
+                if (last < first)
                 {
                     continue;
                 }
 
+                // A window is a slice of the loaded samples, unless stale markers must be left out of it. A counter's
+                // reset loop only runs when a value drops within the window (or it starts below zero).
+                ReadOnlySpan<Sample> window;
+                bool mayDrop;
+                if (s.HasStaleMarkers)
+                {
+                    window = Window(s, ms, t);
+                    mayDrop = true;
+                    if (window.Length == 0)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    window = new ReadOnlySpan<Sample>(s.Samples, first, last - first + 1);
+                    mayDrop = window[0].Value < 0 || s.DropsWithin(first, last);
+                }
+
                 double? value = name switch
                 {
-                    "rate" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: true),
-                    "increase" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: false),
-                    "delta" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: false, isRate: false),
+                    "rate" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: true, mayDrop),
+                    "increase" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: false, mayDrop),
+                    "delta" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: false, isRate: false, mayDrop: false),
                     "irate" => InstantRate(window, isRate: true),
                     "idelta" => InstantRate(window, isRate: false),
                     "avg_over_time" => Average(window),
@@ -40,7 +60,7 @@ internal sealed partial class PromQlEvaluator
                 };
                 if (value is { } v)
                 {
-                    output.Add(new Element(labels.Output(i, s), v));
+                    output.Add(new Element(node.Output(i), v));
                 }
             }
 
@@ -164,9 +184,10 @@ internal sealed partial class PromQlEvaluator
     /// <summary>
     /// Prometheus's <c>extrapolatedRate</c>: the increase between the first and last sample (counter resets add the
     /// value before the reset), extrapolated to the window edges when the samples are close enough to them (within
-    /// 1.1 average intervals, else half an interval), never extrapolating a counter below zero.
+    /// 1.1 average intervals, else half an interval), never extrapolating a counter below zero. The reset loop is skipped
+    /// when the caller knows no value drops in the window and the first is not below zero (then it would add nothing).
     /// </summary>
-    private static double? ExtrapolatedRate(ReadOnlySpan<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate)
+    private static double? ExtrapolatedRate(ReadOnlySpan<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate, bool mayDrop)
     {
         if (window.Length < 2)
         {
@@ -176,7 +197,7 @@ internal sealed partial class PromQlEvaluator
         var first = window[0];
         var last = window[^1];
         var result = last.Value - first.Value;
-        if (isCounter)
+        if (isCounter && mayDrop)
         {
             double previous = 0;
             foreach (var p in window)

@@ -19,7 +19,45 @@ internal sealed record VectorValue(List<Element> Elements) : StepValue;
 /// One series loaded for a selector: labels and every sample the whole query needs, oldest first, and whether any of
 /// them is a stale marker (when none is, a range selector's window is a plain slice of <see cref="Samples"/>).
 /// </summary>
-internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples, bool HasStaleMarkers);
+internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples, bool HasStaleMarkers)
+{
+    private int[]? _drops;
+
+    /// <summary>Indices k ≥ 1 where a value is below the one before (counter resets), ascending; found on first use.</summary>
+    private int[] Drops => _drops ??= FindDrops(Samples);
+
+    /// <summary>Whether a value drops within <see cref="Samples"/>[first … last] (against its predecessor there).</summary>
+    public bool DropsWithin(int first, int last)
+    {
+        var drops = Drops;
+        if (drops.Length == 0)
+        {
+            return false;
+        }
+
+        var i = Array.BinarySearch(drops, first + 1);
+        if (i < 0)
+        {
+            i = ~i;
+        }
+
+        return i < drops.Length && drops[i] <= last;
+    }
+
+    private static int[] FindDrops(Sample[] samples)
+    {
+        List<int>? drops = null;
+        for (var k = 1; k < samples.Length; k++)
+        {
+            if (samples[k].Value < samples[k - 1].Value)
+            {
+                (drops ??= []).Add(k);
+            }
+        }
+
+        return drops is null ? [] : [.. drops];
+    }
+}
 
 /// <summary>
 /// Evaluates one query: loads each selector's samples once for the whole time range, then evaluates the tree at
@@ -37,7 +75,7 @@ internal sealed partial class PromQlEvaluator
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<VectorSelector, LoadedSeries[]> _loaded = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<PromQlExpr, Dictionary<LabelSet, LabelSet>> _origins = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<PromQlExpr, SeriesOutputLabels> _outputLabels = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PromQlExpr, RangeFunctionNode> _rangeFunctions = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Aggregation, GroupKeyCache> _groupKeys = new(ReferenceEqualityComparer.Instance);
     private long _samplesLoaded;
 
@@ -351,38 +389,43 @@ internal sealed partial class PromQlEvaluator
         return output;
     }
 
-    /// <summary>The output labels of <paramref name="node"/> (a function of a range selector) for each of its loaded series.</summary>
-    private SeriesOutputLabels OutputLabels(PromQlExpr node, LoadedSeries[] loaded, bool keepName)
+    /// <summary>The per-query state of <paramref name="node"/>, a function of a range selector over <paramref name="loaded"/>.</summary>
+    private RangeFunctionNode RangeFunction(PromQlExpr node, LoadedSeries[] loaded, bool keepName)
     {
-        if (!_outputLabels.TryGetValue(node, out var labels))
+        if (!_rangeFunctions.TryGetValue(node, out var state))
         {
             if (!_origins.TryGetValue(node, out var origins))
             {
                 _origins[node] = origins = [];
             }
 
-            _outputLabels[node] = labels = new SeriesOutputLabels(loaded.Length, keepName, origins);
+            _rangeFunctions[node] = state = new RangeFunctionNode(loaded, keepName, origins);
         }
 
-        return labels;
+        return state;
     }
 
     /// <summary>
-    /// A function of a range selector's output labels per loaded series, worked out once per query (so every step
-    /// hands on the same <see cref="LabelSet"/> instances, which later nodes can cache by reference), with
-    /// <see cref="UniqueOverRange"/>'s check made the first time a series has a value.
+    /// A function of a range selector during one query: each series' output labels, worked out once (so every step
+    /// hands on the same <see cref="LabelSet"/> instances, which later nodes can cache by reference) with
+    /// <see cref="UniqueOverRange"/>'s check made the first time a series has a value; and each series' window, moved
+    /// forward from the previous step's instead of searched afresh when steps come in time order.
     /// </summary>
-    private sealed class SeriesOutputLabels(int count, bool keepName, Dictionary<LabelSet, LabelSet> origins)
+    private sealed class RangeFunctionNode(LoadedSeries[] loaded, bool keepName, Dictionary<LabelSet, LabelSet> origins)
     {
-        private readonly LabelSet?[] _labels = new LabelSet?[count];
+        private readonly LabelSet?[] _labels = new LabelSet?[loaded.Length];
+        private readonly int[] _first = new int[loaded.Length];
+        private readonly int[] _last = new int[loaded.Length];
+        private long _previousEnd = long.MaxValue;
 
-        public LabelSet Output(int index, LoadedSeries series)
+        public LabelSet Output(int index)
         {
             if (_labels[index] is { } known)
             {
                 return known;
             }
 
+            var series = loaded[index];
             var labels = keepName ? series.Labels : series.Labels.Without(LabelSet.MetricName);
             if (!origins.TryAdd(labels, series.Labels) && !origins[labels].Equals(series.Labels))
             {
@@ -392,6 +435,44 @@ internal sealed partial class PromQlEvaluator
             _labels[index] = labels;
             return labels;
         }
+
+        /// <summary>Call before the series of a step: where the windows end and start (both inclusive).</summary>
+        public void BeginStep(long startMs, long endMs)
+        {
+            var forward = endMs >= _previousEnd;
+            for (var i = 0; i < loaded.Length; i++)
+            {
+                var samples = loaded[i].Samples;
+                int first, last;
+                if (forward)
+                {
+                    first = _first[i];
+                    last = _last[i];
+                    while (first < samples.Length && samples[first].TimestampMs < startMs)
+                    {
+                        first++;
+                    }
+
+                    while (last + 1 < samples.Length && samples[last + 1].TimestampMs <= endMs)
+                    {
+                        last++;
+                    }
+                }
+                else
+                {
+                    last = LastAtOrBefore(samples, endMs);
+                    first = LastAtOrBefore(samples, startMs - 1) + 1;
+                }
+
+                _first[i] = first;
+                _last[i] = last;
+            }
+
+            _previousEnd = endMs;
+        }
+
+        /// <summary>Series <paramref name="index"/>'s window of this step: indices into its samples (empty when last &lt; first).</summary>
+        public (int First, int Last) Window(int index) => (_first[index], _last[index]);
     }
 
     /// <summary>Prometheus refuses a vector with two equal label sets (e.g. after a function dropped the names).</summary>
