@@ -7,7 +7,8 @@ internal sealed partial class PromQlEvaluator
 {
     private List<Element> Aggregate(Aggregation agg, long t)
     {
-        var input = Vector(agg.Expr, t);
+        var vector = Evaluate(agg.Expr, t) as VectorValue ?? throw new InvalidOperationException("expected an instant vector");
+        var input = vector.Elements;
         double parameter = 0;
         string? valueLabel = null;
         if (agg.Op == AggregationOp.CountValues)
@@ -39,13 +40,15 @@ internal sealed partial class PromQlEvaluator
         // other operation gets the group's members.
         var sumOnly = agg.Op == AggregationOp.Sum;
         var keys = GroupKeys(agg);
+        var bySeries = vector is { Source: { } source, Origins: { } } ? keys.ForSource(source) : null;
         var index = new Dictionary<LabelSet, int>();
         var order = new List<LabelSet>();
         var groups = new List<List<Element>>();
         var sums = new List<double>();
-        foreach (var e in input)
+        for (var j = 0; j < input.Count; j++)
         {
-            var key = keys.Get(e.Labels);
+            var e = input[j];
+            var key = bySeries is null ? keys.Get(e.Labels) : bySeries[vector.Origins![j]] ??= keys.Get(e.Labels);
             if (valueLabel is not null)
             {
                 key = key.With(valueLabel, PromQlFormat.Decimal(e.Value));
@@ -218,6 +221,18 @@ internal sealed partial class PromQlEvaluator
 
         private readonly Dictionary<LabelSet, LabelSet> _byInput = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<LabelSet, LabelSet> _interned = [];
+        private readonly Dictionary<RangeFunctionNode, LabelSet?[]> _bySource = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The group labels by series index of <paramref name="source"/>, filled in as series turn up.</summary>
+        public LabelSet?[] ForSource(RangeFunctionNode source)
+        {
+            if (!_bySource.TryGetValue(source, out var keys))
+            {
+                _bySource[source] = keys = new LabelSet?[source.SeriesCount];
+            }
+
+            return keys;
+        }
 
         public LabelSet Get(LabelSet labels)
         {

@@ -5,6 +5,9 @@ namespace OpsConsole.Core.Query.PromQl;
 /// <summary>Function calls, following Prometheus's <c>promql/functions.go</c>.</summary>
 internal sealed partial class PromQlEvaluator
 {
+    /// <summary>The most values a range function's table may hold (8 M: 72 MB), beyond which it is evaluated step by step.</summary>
+    private const long MaxRangeTableCells = 8_000_000;
+
     private StepValue EvaluateCall(FunctionCall call, long t)
     {
         var name = call.Function.Name;
@@ -13,6 +16,29 @@ internal sealed partial class PromQlEvaluator
             var loaded = _loaded[ms.Selector];
             var node = RangeFunction(call, loaded, keepName: name == "last_over_time");
             var output = new List<Element>(loaded.Length);
+            var origins = new List<int>(loaded.Length);
+
+            // In a range query every step's values are worked out at the first step, series by series (each series'
+            // samples stay in cache while its windows slide over them, as Prometheus evaluates range functions), when
+            // the table stays within a bounded size; beyond it, step by step.
+            var steps = ((_endMs - _startMs) / _stepMs) + 1;
+            if (steps > 1 && steps * loaded.Length <= MaxRangeTableCells && t >= _startMs && t <= _endMs && (t - _startMs) % _stepMs == 0)
+            {
+                var table = node.Table ??= RangeFunctionTable(name, ms, loaded, (int)steps);
+                var k = (int)((t - _startMs) / _stepMs);
+                for (var i = 0; i < loaded.Length; i++)
+                {
+                    var cell = (i * (int)steps) + k;
+                    if (table.Present[cell])
+                    {
+                        output.Add(new Element(node.Output(i), table.Values[cell]));
+                        origins.Add(i);
+                    }
+                }
+
+                return new VectorValue(output) { Source = node, Origins = origins };
+            }
+
             var rangeEnd = t - ms.Selector.OffsetMs;
             node.BeginStep(rangeEnd - ms.RangeMs, rangeEnd);
             for (var i = 0; i < loaded.Length; i++)
@@ -43,28 +69,14 @@ internal sealed partial class PromQlEvaluator
                     mayDrop = window[0].Value < 0 || s.DropsWithin(first, last);
                 }
 
-                double? value = name switch
-                {
-                    "rate" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: true, mayDrop),
-                    "increase" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: false, mayDrop),
-                    "delta" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: false, isRate: false, mayDrop: false),
-                    "irate" => InstantRate(window, isRate: true),
-                    "idelta" => InstantRate(window, isRate: false),
-                    "avg_over_time" => Average(window),
-                    "min_over_time" => MinOverTime(window),
-                    "max_over_time" => MaxOverTime(window),
-                    "sum_over_time" => SumOverTime(window),
-                    "count_over_time" => window.Length,
-                    "last_over_time" => window[^1].Value,
-                    _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
-                };
-                if (value is { } v)
+                if (ApplyRangeFunction(name, window, rangeEnd - ms.RangeMs, rangeEnd, mayDrop) is { } v)
                 {
                     output.Add(new Element(node.Output(i), v));
+                    origins.Add(i);
                 }
             }
 
-            return new VectorValue(output);
+            return new VectorValue(output) { Source = node, Origins = origins };
         }
 
         switch (name)
@@ -110,6 +122,75 @@ internal sealed partial class PromQlEvaluator
 
         return new VectorValue(Unique(input.Select(e => new Element(e.Labels.Without(LabelSet.MetricName), f(e.Value))).ToList()));
     }
+
+    /// <summary>
+    /// A function of a range selector at every step of the query, series by series: values[series × steps + step],
+    /// present where the series has a value at that step. Windows slide forward over each series' samples.
+    /// </summary>
+    private RangeTable RangeFunctionTable(string name, MatrixSelector ms, LoadedSeries[] loaded, int steps)
+    {
+        var values = new double[loaded.Length * steps];
+        var present = new bool[loaded.Length * steps];
+        for (var i = 0; i < loaded.Length; i++)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var s = loaded[i];
+            var samples = s.Samples;
+            int first = 0, last = -1;
+            for (var k = 0; k < steps; k++)
+            {
+                var t = _startMs + (k * _stepMs);
+                var rangeEnd = t - ms.Selector.OffsetMs;
+                var rangeStart = rangeEnd - ms.RangeMs;
+                ReadOnlySpan<Sample> window;
+                bool mayDrop;
+                if (s.HasStaleMarkers)
+                {
+                    window = Window(s, ms, t);
+                    mayDrop = true;
+                }
+                else
+                {
+                    while (first < samples.Length && samples[first].TimestampMs < rangeStart)
+                    {
+                        first++;
+                    }
+
+                    while (last + 1 < samples.Length && samples[last + 1].TimestampMs <= rangeEnd)
+                    {
+                        last++;
+                    }
+
+                    window = last < first ? [] : new ReadOnlySpan<Sample>(samples, first, last - first + 1);
+                    mayDrop = window.Length > 0 && (window[0].Value < 0 || s.DropsWithin(first, last));
+                }
+
+                if (window.Length > 0 && ApplyRangeFunction(name, window, rangeStart, rangeEnd, mayDrop) is { } v)
+                {
+                    values[(i * steps) + k] = v;
+                    present[(i * steps) + k] = true;
+                }
+            }
+        }
+
+        return new RangeTable(values, present);
+    }
+
+    private static double? ApplyRangeFunction(string name, ReadOnlySpan<Sample> window, long rangeStartMs, long rangeEndMs, bool mayDrop) => name switch
+    {
+        "rate" => ExtrapolatedRate(window, rangeStartMs, rangeEndMs, isCounter: true, isRate: true, mayDrop),
+        "increase" => ExtrapolatedRate(window, rangeStartMs, rangeEndMs, isCounter: true, isRate: false, mayDrop),
+        "delta" => ExtrapolatedRate(window, rangeStartMs, rangeEndMs, isCounter: false, isRate: false, mayDrop: false),
+        "irate" => InstantRate(window, isRate: true),
+        "idelta" => InstantRate(window, isRate: false),
+        "avg_over_time" => Average(window),
+        "min_over_time" => MinOverTime(window),
+        "max_over_time" => MaxOverTime(window),
+        "sum_over_time" => SumOverTime(window),
+        "count_over_time" => window.Length,
+        "last_over_time" => window[^1].Value,
+        _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
+    };
 
     private double Scalar(PromQlExpr expr, long t) =>
         Evaluate(expr, t) is ScalarValue s ? s.Value : throw new InvalidOperationException("expected a scalar");

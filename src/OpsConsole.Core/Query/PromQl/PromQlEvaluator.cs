@@ -13,7 +13,19 @@ internal sealed record ScalarValue(double Value) : StepValue;
 
 internal sealed record StringValue(string Value) : StepValue;
 
-internal sealed record VectorValue(List<Element> Elements) : StepValue;
+/// <summary>
+/// An instant vector. When it is the output of a function of a range selector, <see cref="Source"/> is that node and
+/// <see cref="Origins"/> the index of each element's series there (so aggregations can look their groups up by index).
+/// </summary>
+internal sealed record VectorValue(List<Element> Elements) : StepValue
+{
+    public PromQlEvaluator.RangeFunctionNode? Source { get; init; }
+
+    public List<int>? Origins { get; init; }
+}
+
+/// <summary>A function of a range selector at every step: values[series × steps + step], and where there is one.</summary>
+internal sealed record RangeTable(double[] Values, bool[] Present);
 
 /// <summary>
 /// One series loaded for a selector: labels and every sample the whole query needs, oldest first, and whether any of
@@ -411,8 +423,13 @@ internal sealed partial class PromQlEvaluator
     /// <see cref="UniqueOverRange"/>'s check made the first time a series has a value; and each series' window, moved
     /// forward from the previous step's instead of searched afresh when steps come in time order.
     /// </summary>
-    private sealed class RangeFunctionNode(LoadedSeries[] loaded, bool keepName, Dictionary<LabelSet, LabelSet> origins)
+    internal sealed class RangeFunctionNode(LoadedSeries[] loaded, bool keepName, Dictionary<LabelSet, LabelSet> origins)
     {
+        /// <summary>Every step's values, once worked out (range queries).</summary>
+        public RangeTable? Table { get; set; }
+
+        public int SeriesCount => loaded.Length;
+
         private readonly LabelSet?[] _labels = new LabelSet?[loaded.Length];
         private readonly int[] _first = new int[loaded.Length];
         private readonly int[] _last = new int[loaded.Length];
