@@ -1,15 +1,30 @@
 using BenchmarkDotNet.Running;
+using OpsConsole.Benchmarks.PromQl;
 
-// Run by hand, never in the test suite: dotnet run -c Release --project tests/Benchmarks -- --filter '*'
-// Results go in the README's Performance section with the command and the machine.
-// The ingest load harness: dotnet run -c Release --project tests/Benchmarks -- load --signal traces|logs ...
-if (args.Length > 0 && args[0] == "load")
+namespace OpsConsole.Benchmarks;
+
+/// <summary>
+/// Run by hand, never in the test suite: <c>dotnet run -c Release --project tests/Benchmarks -- --filter '*'</c>.
+/// Results go in the README's Performance section with the command and the machine. Other modes:
+/// <c>-- load --signal traces|logs …</c> (the ingest load harness, see <see cref="LoadHarness"/>) and <c>-- promql …</c>
+/// (PromQL side by side with a real Prometheus, see <see cref="PromQlSideBySide"/>). A named class rather than
+/// top-level statements, so the console's own global <c>Program</c> (hosted by the promql mode) is unambiguous.
+/// </summary>
+public static class BenchmarkProgram
 {
-    return await OpsConsole.Benchmarks.LoadHarness.RunAsync(args[1..]);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "load")
+        {
+            return await LoadHarness.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "promql")
+        {
+            return await PromQlSideBySide.RunAsync(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+        return 0;
+    }
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;
-
-/// <summary>Entry point type (for BenchmarkSwitcher).</summary>
-public partial class Program;

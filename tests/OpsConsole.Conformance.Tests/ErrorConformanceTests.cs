@@ -1,4 +1,5 @@
 using System.Net;
+using OpsConsole.PrometheusHarness;
 
 namespace OpsConsole.Conformance.Tests;
 

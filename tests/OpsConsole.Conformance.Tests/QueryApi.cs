@@ -1,3 +1,5 @@
+using OpsConsole.PrometheusHarness;
+
 namespace OpsConsole.Conformance.Tests;
 
 /// <summary>Calls a Prometheus-compatible query API and parses the answer.</summary>

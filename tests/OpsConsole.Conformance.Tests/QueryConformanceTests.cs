@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsConsole.PrometheusHarness;
 using Xunit.Abstractions;
 
 namespace OpsConsole.Conformance.Tests;

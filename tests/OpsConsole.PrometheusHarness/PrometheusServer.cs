@@ -17,7 +17,7 @@ public sealed record PrometheusServerOptions
 
 /// <summary>
 /// A real Prometheus server (Debian's <c>prometheus</c> package, which ./test.sh installs) for side-by-side tests and
-/// benchmarks: <see cref="CreateBlocksAsync"/> turns an OpenMetrics file (see <see cref="OpenMetricsWriter"/>) into TSDB
+/// benchmarks: <see cref="CreateBlocksAsync(string, string, CancellationToken)"/> turns an OpenMetrics file (see <see cref="OpenMetricsWriter"/>) into TSDB
 /// blocks with <c>promtool tsdb create-blocks-from openmetrics</c>; <see cref="StartAsync"/> starts Prometheus on those
 /// blocks on a free loopback port with no scrape targets and a retention long enough to keep any past data, and returns
 /// once it logs that it is ready and <c>/-/ready</c> answers. Disposing kills it. Missing binaries are an exception
@@ -70,11 +70,20 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Runs <c>promtool tsdb create-blocks-from openmetrics</c>; returns its output, throws when it fails.</summary>
-    public static async Task<string> CreateBlocksAsync(string openMetricsFile, string dataDirectory, CancellationToken cancellationToken = default)
+    public static Task<string> CreateBlocksAsync(string openMetricsFile, string dataDirectory, CancellationToken cancellationToken = default) =>
+        CreateBlocksAsync(openMetricsFile, dataDirectory, [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateBlocksAsync(string, string, CancellationToken)"/> with more promtool flags before the
+    /// arguments, e.g. <c>--max-block-duration=6h</c> (blocks as long as a compacted Prometheus would hold, so the
+    /// server has nothing to compact after start).
+    /// </summary>
+    public static async Task<string> CreateBlocksAsync(string openMetricsFile, string dataDirectory, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(extraArguments);
         var promtool = FindBinary("promtool");
         Directory.CreateDirectory(dataDirectory);
-        using var process = Process.Start(new ProcessStartInfo(promtool, ["tsdb", "create-blocks-from", "openmetrics", openMetricsFile, dataDirectory])
+        using var process = Process.Start(new ProcessStartInfo(promtool, ["tsdb", "create-blocks-from", "openmetrics", .. extraArguments, openMetricsFile, dataDirectory])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

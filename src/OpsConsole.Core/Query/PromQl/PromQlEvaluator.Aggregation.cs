@@ -7,7 +7,8 @@ internal sealed partial class PromQlEvaluator
 {
     private List<Element> Aggregate(Aggregation agg, long t)
     {
-        var input = Vector(agg.Expr, t);
+        var vector = Evaluate(agg.Expr, t) as VectorValue ?? throw new InvalidOperationException("expected an instant vector");
+        var input = vector.Elements;
         double parameter = 0;
         string? valueLabel = null;
         if (agg.Op == AggregationOp.CountValues)
@@ -35,47 +36,76 @@ internal sealed partial class PromQlEvaluator
             k = (long)parameter;
         }
 
-        // Groups in order of first appearance, as Prometheus.
-        var groups = new Dictionary<LabelSet, List<Element>>();
+        // Groups in order of first appearance, as Prometheus. A sum needs only its running total per group; every
+        // other operation gets the group's members.
+        var sumOnly = agg.Op == AggregationOp.Sum;
+        var keys = GroupKeys(agg);
+        var bySeries = vector is { Source: { } source, Origins: { } } ? keys.ForSource(source) : null;
+        var index = new Dictionary<LabelSet, int>();
         var order = new List<LabelSet>();
-        foreach (var e in input)
+        var groups = new List<List<Element>>();
+        var sums = new List<double>();
+        for (var j = 0; j < input.Count; j++)
         {
-            // count_values sets its label on the sample first, then groups: "by" keeps it, "without" may remove it again.
-            var key = valueLabel is null
-                ? GroupLabels(e.Labels, agg)
-                : agg.Without
-                    ? GroupLabels(e.Labels.With(valueLabel, PromQlFormat.Decimal(e.Value)), agg)
-                    : GroupLabels(e.Labels, agg).With(valueLabel, PromQlFormat.Decimal(e.Value));
-
-            if (!groups.TryGetValue(key, out var members))
+            var e = input[j];
+            LabelSet key;
+            if (valueLabel is not null && agg.Without)
             {
-                groups[key] = members = [];
-                order.Add(key);
+                // count_values sets its label on the sample first, then groups: "without" may remove it again.
+                key = GroupKeys(agg).Get(e.Labels.With(valueLabel, PromQlFormat.Decimal(e.Value)));
+            }
+            else
+            {
+                key = bySeries is null ? keys.Get(e.Labels) : bySeries[vector.Origins![j]] ??= keys.Get(e.Labels);
+                if (valueLabel is not null)
+                {
+                    key = key.With(valueLabel, PromQlFormat.Decimal(e.Value));
+                }
             }
 
-            members.Add(e);
+            if (!index.TryGetValue(key, out var group))
+            {
+                index[key] = group = order.Count;
+                order.Add(key);
+                if (sumOnly)
+                {
+                    sums.Add(0);
+                }
+                else
+                {
+                    groups.Add([]);
+                }
+            }
+
+            if (sumOnly)
+            {
+                // In input order, as Prometheus 2.x adds (no compensated summation).
+                sums[group] += e.Value;
+            }
+            else
+            {
+                groups[group].Add(e);
+            }
         }
 
-        var output = new List<Element>();
-        foreach (var key in order)
+        var output = new List<Element>(order.Count);
+        if (sumOnly)
         {
-            var members = groups[key];
+            for (var g = 0; g < order.Count; g++)
+            {
+                output.Add(new Element(order[g], sums[g]));
+            }
+
+            return output;
+        }
+
+        for (var g = 0; g < order.Count; g++)
+        {
+            var key = order[g];
+            var members = groups[g];
             var values = members.Select(m => m.Value).ToList();
             switch (agg.Op)
             {
-                case AggregationOp.Sum:
-                {
-                    // In input order, as Prometheus 2.x adds (no compensated summation).
-                    double sum = 0;
-                    foreach (var v in values)
-                    {
-                        sum += v;
-                    }
-
-                    output.Add(new Element(key, sum));
-                    break;
-                }
-
                 case AggregationOp.Avg:
                     output.Add(new Element(key, IncrementalMean(values)));
                     break;
@@ -179,11 +209,64 @@ internal sealed partial class PromQlEvaluator
         return [.. heap.OrderBy(e => double.IsNaN(e.Value) ? 1 : 0).ThenBy(e => top ? -e.Value : e.Value)];
     }
 
-    private static LabelSet GroupLabels(LabelSet labels, Aggregation agg)
+    private GroupKeyCache GroupKeys(Aggregation agg)
     {
-        return agg.Without
-            ? labels.Without([.. agg.Grouping, LabelSet.MetricName])
-            : LabelSet.From(labels.Labels.Where(l => agg.Grouping.Contains(l.Key)));
+        if (!_groupKeys.TryGetValue(agg, out var keys))
+        {
+            _groupKeys[agg] = keys = new GroupKeyCache(agg);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// An aggregation's group labels of its input label sets, worked out once per query per input label set instance
+    /// (inputs from selectors and functions of range selectors are the same instances at every step) and interned, so
+    /// equal groups share one instance. Holds a bounded number, for inputs made afresh at every step.
+    /// </summary>
+    private sealed class GroupKeyCache(Aggregation agg)
+    {
+        private const int MaxEntries = 1 << 16;
+
+        private readonly Dictionary<LabelSet, LabelSet> _byInput = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<LabelSet, LabelSet> _interned = [];
+        private readonly Dictionary<RangeFunctionNode, LabelSet?[]> _bySource = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The group labels by series index of <paramref name="source"/>, filled in as series turn up.</summary>
+        public LabelSet?[] ForSource(RangeFunctionNode source)
+        {
+            if (!_bySource.TryGetValue(source, out var keys))
+            {
+                _bySource[source] = keys = new LabelSet?[source.SeriesCount];
+            }
+
+            return keys;
+        }
+
+        public LabelSet Get(LabelSet labels)
+        {
+            if (_byInput.TryGetValue(labels, out var key))
+            {
+                return key;
+            }
+
+            key = agg.Without
+                ? labels.Without([.. agg.Grouping, LabelSet.MetricName])
+                : LabelSet.From(labels.Labels.Where(l => agg.Grouping.Contains(l.Key)));
+            if (_byInput.Count >= MaxEntries)
+            {
+                _byInput.Clear();
+                _interned.Clear();
+            }
+
+            if (!_interned.TryAdd(key, key))
+            {
+                key = _interned[key];
+            }
+
+            _byInput[labels] = key;
+            return key;
+        }
     }
 
     /// <summary>Prometheus's <c>quantile</c>: linear interpolation between the two nearest ranks.</summary>

@@ -5,44 +5,78 @@ namespace OpsConsole.Core.Query.PromQl;
 /// <summary>Function calls, following Prometheus's <c>promql/functions.go</c>.</summary>
 internal sealed partial class PromQlEvaluator
 {
+    /// <summary>The most values a range function's table may hold (8 M: 72 MB), beyond which it is evaluated step by step.</summary>
+    private const long MaxRangeTableCells = 8_000_000;
+
     private StepValue EvaluateCall(FunctionCall call, long t)
     {
         var name = call.Function.Name;
         if (call.Args.Count == 1 && call.Args[0] is MatrixSelector ms)
         {
-            var output = new List<(Element, LabelSet)>();
-            foreach (var s in _loaded[ms.Selector])
+            var loaded = _loaded[ms.Selector];
+            var node = RangeFunction(call, loaded, keepName: name == "last_over_time");
+            var output = new List<Element>(loaded.Length);
+            var origins = new List<int>(loaded.Length);
+
+            // In a range query every step's values are worked out at the first step, series by series (each series'
+            // samples stay in cache while its windows slide over them, as Prometheus evaluates range functions), when
+            // the table stays within a bounded size; beyond it, step by step.
+            var steps = ((_endMs - _startMs) / _stepMs) + 1;
+            if (steps > 1 && steps * loaded.Length <= MaxRangeTableCells && t >= _startMs && t <= _endMs && (t - _startMs) % _stepMs == 0)
             {
-                var window = Window(s.Samples, ms, t);
-                if (window.Count == 0)
+                var table = node.Table ??= RangeFunctionTable(name, ms, loaded, (int)steps);
+                var k = (int)((t - _startMs) / _stepMs);
+                for (var i = 0; i < loaded.Length; i++)
+                {
+                    var cell = (i * (int)steps) + k;
+                    if (table.Present[cell])
+                    {
+                        output.Add(new Element(node.Output(i), table.Values[cell]));
+                        origins.Add(i);
+                    }
+                }
+
+                return new VectorValue(output) { Source = node, Origins = origins };
+            }
+
+            var rangeEnd = t - ms.Selector.OffsetMs;
+            node.BeginStep(rangeEnd - ms.RangeMs, rangeEnd);
+            for (var i = 0; i < loaded.Length; i++)
+            {
+                var s = loaded[i];
+                var (first, last) = node.Window(i);
+                if (last < first)
                 {
                     continue;
                 }
 
-                var rangeEnd = t - ms.Selector.OffsetMs;
-                double? value = name switch
+                // A window is a slice of the loaded samples, unless stale markers must be left out of it. A counter's
+                // reset loop only runs when a value drops within the window (or it starts below zero).
+                ReadOnlySpan<Sample> window;
+                bool mayDrop;
+                if (s.HasStaleMarkers)
                 {
-                    "rate" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: true),
-                    "increase" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: true, isRate: false),
-                    "delta" => ExtrapolatedRate(window, rangeEnd - ms.RangeMs, rangeEnd, isCounter: false, isRate: false),
-                    "irate" => InstantRate(window, isRate: true),
-                    "idelta" => InstantRate(window, isRate: false),
-                    "avg_over_time" => Average(window),
-                    "min_over_time" => window.Select(p => p.Value).Aggregate((a, b) => b < a || double.IsNaN(a) ? b : a),
-                    "max_over_time" => window.Select(p => p.Value).Aggregate((a, b) => b > a || double.IsNaN(a) ? b : a),
-                    "sum_over_time" => window.Sum(p => p.Value),
-                    "count_over_time" => window.Count,
-                    "last_over_time" => window[^1].Value,
-                    _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
-                };
-                if (value is { } v)
+                    window = Window(s, ms, t);
+                    mayDrop = true;
+                    if (window.Length == 0)
+                    {
+                        continue;
+                    }
+                }
+                else
                 {
-                    // last_over_time keeps the metric name; every other function drops it.
-                    output.Add((new Element(name == "last_over_time" ? s.Labels : s.Labels.Without(LabelSet.MetricName), v), s.Labels));
+                    window = new ReadOnlySpan<Sample>(s.Samples, first, last - first + 1);
+                    mayDrop = window[0].Value < 0 || s.DropsWithin(first, last);
+                }
+
+                if (ApplyRangeFunction(name, window, rangeEnd - ms.RangeMs, rangeEnd, mayDrop) is { } v)
+                {
+                    output.Add(new Element(node.Output(i), v));
+                    origins.Add(i);
                 }
             }
 
-            return new VectorValue(UniqueOverRange(call, output));
+            return new VectorValue(output) { Source = node, Origins = origins };
         }
 
         switch (name)
@@ -62,7 +96,7 @@ internal sealed partial class PromQlEvaluator
             case "label_replace":
                 return new VectorValue(LabelReplace(call, t));
             case "histogram_quantile":
-                return new VectorValue(Unique(HistogramQuantile(Scalar(call.Args[0], t), Vector(call.Args[1], t))));
+                return new VectorValue(Unique(HistogramQuantile(call, Scalar(call.Args[0], t), Vector(call.Args[1], t))));
             case "sort":
                 return new VectorValue([.. Vector(call.Args[0], t).OrderBy(e => e.Value, NaNLast.Ascending)]);
             case "sort_desc":
@@ -88,6 +122,75 @@ internal sealed partial class PromQlEvaluator
 
         return new VectorValue(Unique(input.Select(e => new Element(e.Labels.Without(LabelSet.MetricName), f(e.Value))).ToList()));
     }
+
+    /// <summary>
+    /// A function of a range selector at every step of the query, series by series: values[series × steps + step],
+    /// present where the series has a value at that step. Windows slide forward over each series' samples.
+    /// </summary>
+    private RangeTable RangeFunctionTable(string name, MatrixSelector ms, LoadedSeries[] loaded, int steps)
+    {
+        var values = new double[loaded.Length * steps];
+        var present = new bool[loaded.Length * steps];
+        for (var i = 0; i < loaded.Length; i++)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var s = loaded[i];
+            var samples = s.Samples;
+            int first = 0, last = -1;
+            for (var k = 0; k < steps; k++)
+            {
+                var t = _startMs + (k * _stepMs);
+                var rangeEnd = t - ms.Selector.OffsetMs;
+                var rangeStart = rangeEnd - ms.RangeMs;
+                ReadOnlySpan<Sample> window;
+                bool mayDrop;
+                if (s.HasStaleMarkers)
+                {
+                    window = Window(s, ms, t);
+                    mayDrop = true;
+                }
+                else
+                {
+                    while (first < samples.Length && samples[first].TimestampMs < rangeStart)
+                    {
+                        first++;
+                    }
+
+                    while (last + 1 < samples.Length && samples[last + 1].TimestampMs <= rangeEnd)
+                    {
+                        last++;
+                    }
+
+                    window = last < first ? [] : new ReadOnlySpan<Sample>(samples, first, last - first + 1);
+                    mayDrop = window.Length > 0 && (window[0].Value < 0 || s.DropsWithin(first, last));
+                }
+
+                if (window.Length > 0 && ApplyRangeFunction(name, window, rangeStart, rangeEnd, mayDrop) is { } v)
+                {
+                    values[(i * steps) + k] = v;
+                    present[(i * steps) + k] = true;
+                }
+            }
+        }
+
+        return new RangeTable(values, present);
+    }
+
+    private static double? ApplyRangeFunction(string name, ReadOnlySpan<Sample> window, long rangeStartMs, long rangeEndMs, bool mayDrop) => name switch
+    {
+        "rate" => ExtrapolatedRate(window, rangeStartMs, rangeEndMs, isCounter: true, isRate: true, mayDrop),
+        "increase" => ExtrapolatedRate(window, rangeStartMs, rangeEndMs, isCounter: true, isRate: false, mayDrop),
+        "delta" => ExtrapolatedRate(window, rangeStartMs, rangeEndMs, isCounter: false, isRate: false, mayDrop: false),
+        "irate" => InstantRate(window, isRate: true),
+        "idelta" => InstantRate(window, isRate: false),
+        "avg_over_time" => Average(window),
+        "min_over_time" => MinOverTime(window),
+        "max_over_time" => MaxOverTime(window),
+        "sum_over_time" => SumOverTime(window),
+        "count_over_time" => window.Length,
+        "last_over_time" => window[^1].Value,
+        _ => throw new PromQlUnsupportedException($"the function \"{name}\" is not supported yet"),
+    };
 
     private double Scalar(PromQlExpr expr, long t) =>
         Evaluate(expr, t) is ScalarValue s ? s.Value : throw new InvalidOperationException("expected a scalar");
@@ -141,22 +244,17 @@ internal sealed partial class PromQlEvaluator
         return LabelSet.From(labels);
     }
 
-    private static double Average(List<Sample> window)
+    private static double Average(ReadOnlySpan<Sample> window)
     {
         // Prometheus 2.x: incremental mean, falling back to it only when a plain sum would overflow.
-        double sum = 0;
-        foreach (var p in window)
-        {
-            sum += p.Value;
-        }
-
+        var sum = SumOverTime(window);
         if (!double.IsInfinity(sum))
         {
-            return sum / window.Count;
+            return sum / window.Length;
         }
 
         double mean = 0;
-        for (var i = 0; i < window.Count; i++)
+        for (var i = 0; i < window.Length; i++)
         {
             mean += (window[i].Value - mean) / (i + 1);
         }
@@ -167,11 +265,12 @@ internal sealed partial class PromQlEvaluator
     /// <summary>
     /// Prometheus's <c>extrapolatedRate</c>: the increase between the first and last sample (counter resets add the
     /// value before the reset), extrapolated to the window edges when the samples are close enough to them (within
-    /// 1.1 average intervals, else half an interval), never extrapolating a counter below zero.
+    /// 1.1 average intervals, else half an interval), never extrapolating a counter below zero. The reset loop is skipped
+    /// when the caller knows no value drops in the window and the first is not below zero (then it would add nothing).
     /// </summary>
-    private static double? ExtrapolatedRate(List<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate)
+    private static double? ExtrapolatedRate(ReadOnlySpan<Sample> window, long rangeStartMs, long rangeEndMs, bool isCounter, bool isRate, bool mayDrop)
     {
-        if (window.Count < 2)
+        if (window.Length < 2)
         {
             return null;
         }
@@ -179,7 +278,7 @@ internal sealed partial class PromQlEvaluator
         var first = window[0];
         var last = window[^1];
         var result = last.Value - first.Value;
-        if (isCounter)
+        if (isCounter && mayDrop)
         {
             double previous = 0;
             foreach (var p in window)
@@ -196,7 +295,7 @@ internal sealed partial class PromQlEvaluator
         var durationToStart = (first.TimestampMs - rangeStartMs) / 1000.0;
         var durationToEnd = (rangeEndMs - last.TimestampMs) / 1000.0;
         var sampledInterval = (last.TimestampMs - first.TimestampMs) / 1000.0;
-        var averageInterval = sampledInterval / (window.Count - 1);
+        var averageInterval = sampledInterval / (window.Length - 1);
         if (isCounter && result > 0 && first.Value >= 0)
         {
             var durationToZero = sampledInterval * (first.Value / result);
@@ -220,9 +319,9 @@ internal sealed partial class PromQlEvaluator
     }
 
     /// <summary>Prometheus's <c>instantValue</c>: from the last two samples; irate treats a drop as a counter reset.</summary>
-    private static double? InstantRate(List<Sample> window, bool isRate)
+    private static double? InstantRate(ReadOnlySpan<Sample> window, bool isRate)
     {
-        if (window.Count < 2)
+        if (window.Length < 2)
         {
             return null;
         }
@@ -237,6 +336,49 @@ internal sealed partial class PromQlEvaluator
         }
 
         return isRate ? result / (interval / 1000.0) : result;
+    }
+
+    /// <summary>In order, as Go's loop (a NaN accumulator takes the next value).</summary>
+    private static double MinOverTime(ReadOnlySpan<Sample> window)
+    {
+        var min = window[0].Value;
+        for (var i = 1; i < window.Length; i++)
+        {
+            var v = window[i].Value;
+            if (v < min || double.IsNaN(min))
+            {
+                min = v;
+            }
+        }
+
+        return min;
+    }
+
+    private static double MaxOverTime(ReadOnlySpan<Sample> window)
+    {
+        var max = window[0].Value;
+        for (var i = 1; i < window.Length; i++)
+        {
+            var v = window[i].Value;
+            if (v > max || double.IsNaN(max))
+            {
+                max = v;
+            }
+        }
+
+        return max;
+    }
+
+    /// <summary>A plain sum in order (as Prometheus 2.x, no compensation).</summary>
+    private static double SumOverTime(ReadOnlySpan<Sample> window)
+    {
+        double sum = 0;
+        foreach (var p in window)
+        {
+            sum += p.Value;
+        }
+
+        return sum;
     }
 
     /// <summary>Orders values with NaN last, as Prometheus's sort and sort_desc do.</summary>

@@ -8,31 +8,81 @@ internal sealed partial class PromQlEvaluator
 {
     private const string BucketLabel = "le";
 
-    private List<Element> HistogramQuantile(double q, List<Element> input)
+    private readonly Dictionary<FunctionCall, BucketLabelCache> _buckets = new(ReferenceEqualityComparer.Instance);
+
+    private List<Element> HistogramQuantile(FunctionCall call, double q, List<Element> input)
     {
+        if (!_buckets.TryGetValue(call, out var buckets))
+        {
+            _buckets[call] = buckets = new BucketLabelCache();
+        }
+
         // Buckets belong together when all their labels but le agree, the metric name included (so two histograms
         // that differ only by name are two results, which then collide once the name is dropped, as in Prometheus).
-        var groups = new Dictionary<LabelSet, List<(double UpperBound, double Count)>>();
-        var order = new List<LabelSet>();
+        var index = new Dictionary<LabelSet, int>();
+        var groups = new List<(BucketLabels Labels, List<(double UpperBound, double Count)> Buckets)>();
         foreach (var e in input)
         {
             // A sample without a parsable le label is skipped, as in Prometheus.
-            if (!TryParseGoFloat(e.Labels.Get(BucketLabel), out var upperBound))
+            var labels = buckets.Get(e.Labels);
+            if (labels is null)
             {
                 continue;
             }
 
-            var key = e.Labels.Without(BucketLabel);
-            if (!groups.TryGetValue(key, out var buckets))
+            if (!index.TryGetValue(labels.Histogram, out var group))
             {
-                groups[key] = buckets = [];
-                order.Add(key);
+                index[labels.Histogram] = group = groups.Count;
+                groups.Add((labels, []));
             }
 
-            buckets.Add((upperBound, e.Value));
+            groups[group].Buckets.Add((labels.UpperBound, e.Value));
         }
 
-        return order.Select(key => new Element(key.Without(LabelSet.MetricName), BucketQuantile(q, groups[key]))).ToList();
+        return groups.Select(g => new Element(g.Labels.Output, BucketQuantile(q, g.Buckets))).ToList();
+    }
+
+    /// <summary>A bucket series' upper bound, its histogram's labels (all but le) and the result's labels (without the name).</summary>
+    private sealed record BucketLabels(double UpperBound, LabelSet Histogram, LabelSet Output);
+
+    /// <summary>
+    /// <see cref="BucketLabels"/> per input label set instance, worked out once per query (inputs from aggregations and
+    /// selectors are the same instances at every step), the histogram labels interned; bounded, for inputs made afresh
+    /// at every step.
+    /// </summary>
+    private sealed class BucketLabelCache
+    {
+        private const int MaxEntries = 1 << 16;
+
+        private readonly Dictionary<LabelSet, BucketLabels?> _byInput = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<LabelSet, BucketLabels> _byHistogram = [];
+
+        public BucketLabels? Get(LabelSet labels)
+        {
+            if (_byInput.TryGetValue(labels, out var known))
+            {
+                return known;
+            }
+
+            if (_byInput.Count >= MaxEntries)
+            {
+                _byInput.Clear();
+                _byHistogram.Clear();
+            }
+
+            BucketLabels? result = null;
+            if (TryParseGoFloat(labels.Get(BucketLabel), out var upperBound))
+            {
+                var histogram = labels.Without(BucketLabel);
+                result = _byHistogram.TryGetValue(histogram, out var shared)
+                    ? shared with { UpperBound = upperBound }
+                    : new BucketLabels(upperBound, histogram, histogram.Without(LabelSet.MetricName));
+                _byHistogram.TryAdd(histogram, result);
+            }
+
+            _byInput[labels] = result;
+            return result;
+        }
     }
 
     internal static double BucketQuantile(double q, List<(double UpperBound, double Count)> input)

@@ -13,10 +13,63 @@ internal sealed record ScalarValue(double Value) : StepValue;
 
 internal sealed record StringValue(string Value) : StepValue;
 
-internal sealed record VectorValue(List<Element> Elements) : StepValue;
+/// <summary>
+/// An instant vector. When it is the output of a function of a range selector, <see cref="Source"/> is that node and
+/// <see cref="Origins"/> the index of each element's series there (so aggregations can look their groups up by index).
+/// </summary>
+internal sealed record VectorValue(List<Element> Elements) : StepValue
+{
+    public PromQlEvaluator.RangeFunctionNode? Source { get; init; }
 
-/// <summary>One series loaded for a selector: labels and every sample the whole query needs, oldest first.</summary>
-internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples);
+    public List<int>? Origins { get; init; }
+}
+
+/// <summary>A function of a range selector at every step: values[series × steps + step], and where there is one.</summary>
+internal sealed record RangeTable(double[] Values, bool[] Present);
+
+/// <summary>
+/// One series loaded for a selector: labels and every sample the whole query needs, oldest first, and whether any of
+/// them is a stale marker (when none is, a range selector's window is a plain slice of <see cref="Samples"/>).
+/// </summary>
+internal sealed record LoadedSeries(LabelSet Labels, Sample[] Samples, bool HasStaleMarkers)
+{
+    private int[]? _drops;
+
+    /// <summary>Indices k ≥ 1 where a value is below the one before (counter resets), ascending; found on first use.</summary>
+    private int[] Drops => _drops ??= FindDrops(Samples);
+
+    /// <summary>Whether a value drops within <see cref="Samples"/>[first … last] (against its predecessor there).</summary>
+    public bool DropsWithin(int first, int last)
+    {
+        var drops = Drops;
+        if (drops.Length == 0)
+        {
+            return false;
+        }
+
+        var i = Array.BinarySearch(drops, first + 1);
+        if (i < 0)
+        {
+            i = ~i;
+        }
+
+        return i < drops.Length && drops[i] <= last;
+    }
+
+    private static int[] FindDrops(Sample[] samples)
+    {
+        List<int>? drops = null;
+        for (var k = 1; k < samples.Length; k++)
+        {
+            if (samples[k].Value < samples[k - 1].Value)
+            {
+                (drops ??= []).Add(k);
+            }
+        }
+
+        return drops is null ? [] : [.. drops];
+    }
+}
 
 /// <summary>
 /// Evaluates one query: loads each selector's samples once for the whole time range, then evaluates the tree at
@@ -34,6 +87,8 @@ internal sealed partial class PromQlEvaluator
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<VectorSelector, LoadedSeries[]> _loaded = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<PromQlExpr, Dictionary<LabelSet, LabelSet>> _origins = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PromQlExpr, RangeFunctionNode> _rangeFunctions = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Aggregation, GroupKeyCache> _groupKeys = new(ReferenceEqualityComparer.Instance);
     private long _samplesLoaded;
 
     public PromQlEvaluator(ISeriesSource source, PromQlOptions options, string? tenantId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
@@ -56,8 +111,8 @@ internal sealed partial class PromQlEvaluator
             var series = new List<RangeSeries>();
             foreach (var s in _loaded[matrix.Selector])
             {
-                var window = Window(s.Samples, matrix, t);
-                if (window.Count > 0)
+                var window = Window(s, matrix, t);
+                if (window.Length > 0)
                 {
                     series.Add(new RangeSeries(s.Labels, window.ToArray()));
                 }
@@ -158,14 +213,24 @@ internal sealed partial class PromQlEvaluator
                             $"the series {selected[i].Labels} exists in tenants \"{selected[i - 1].TenantId}\" and \"{selected[i].TenantId}\": an all-tenant query cannot tell them apart yet; query one tenant");
                     }
 
-                    var samples = selected[i].ToList();
-                    _samplesLoaded += samples.Count;
+                    var samples = selected[i].ToArray();
+                    _samplesLoaded += samples.Length;
                     if (_samplesLoaded > _options.MaxSamples)
                     {
                         throw TooManySamples();
                     }
 
-                    loaded[i] = new LoadedSeries(selected[i].Labels, samples as Sample[] ?? [.. samples]);
+                    var stale = false;
+                    foreach (var sample in samples)
+                    {
+                        if (StaleMarker.IsStaleNaN(sample.Value))
+                        {
+                            stale = true;
+                            break;
+                        }
+                    }
+
+                    loaded[i] = new LoadedSeries(selected[i].Labels, samples, stale);
                 }
 
                 _loaded[vs] = loaded;
@@ -255,23 +320,38 @@ internal sealed partial class PromQlEvaluator
         return result;
     }
 
-    /// <summary>The samples of a range selector's window at t: [t − offset − range, t − offset], stale markers left out.</summary>
-    private static List<Sample> Window(Sample[] samples, MatrixSelector ms, long t)
+    /// <summary>
+    /// The samples of a range selector's window at t: [t − offset − range, t − offset], stale markers left out. A slice
+    /// of the loaded samples (no copy) unless the series has stale markers.
+    /// </summary>
+    private static ReadOnlySpan<Sample> Window(LoadedSeries series, MatrixSelector ms, long t)
     {
+        var samples = series.Samples;
         var end = t - ms.Selector.OffsetMs;
         var start = end - ms.RangeMs;
-        var result = new List<Sample>();
         var last = LastAtOrBefore(samples, end);
         var first = LastAtOrBefore(samples, start - 1) + 1;
-        for (var i = first; i <= last; i++)
+        if (last < first)
         {
-            if (!StaleMarker.IsStaleNaN(samples[i].Value))
+            return [];
+        }
+
+        var window = new ReadOnlySpan<Sample>(samples, first, last - first + 1);
+        if (!series.HasStaleMarkers)
+        {
+            return window;
+        }
+
+        var result = new List<Sample>(window.Length);
+        foreach (var sample in window)
+        {
+            if (!StaleMarker.IsStaleNaN(sample.Value))
             {
-                result.Add(samples[i]);
+                result.Add(sample);
             }
         }
 
-        return result;
+        return result.ToArray();
     }
 
     /// <summary>Index of the last sample at or before <paramref name="t"/>; −1 when there is none.</summary>
@@ -319,6 +399,97 @@ internal sealed partial class PromQlEvaluator
         }
 
         return output;
+    }
+
+    /// <summary>The per-query state of <paramref name="node"/>, a function of a range selector over <paramref name="loaded"/>.</summary>
+    private RangeFunctionNode RangeFunction(PromQlExpr node, LoadedSeries[] loaded, bool keepName)
+    {
+        if (!_rangeFunctions.TryGetValue(node, out var state))
+        {
+            if (!_origins.TryGetValue(node, out var origins))
+            {
+                _origins[node] = origins = [];
+            }
+
+            _rangeFunctions[node] = state = new RangeFunctionNode(loaded, keepName, origins);
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// A function of a range selector during one query: each series' output labels, worked out once (so every step
+    /// hands on the same <see cref="LabelSet"/> instances, which later nodes can cache by reference) with
+    /// <see cref="UniqueOverRange"/>'s check made the first time a series has a value; and each series' window, moved
+    /// forward from the previous step's instead of searched afresh when steps come in time order.
+    /// </summary>
+    internal sealed class RangeFunctionNode(LoadedSeries[] loaded, bool keepName, Dictionary<LabelSet, LabelSet> origins)
+    {
+        /// <summary>Every step's values, once worked out (range queries).</summary>
+        public RangeTable? Table { get; set; }
+
+        public int SeriesCount => loaded.Length;
+
+        private readonly LabelSet?[] _labels = new LabelSet?[loaded.Length];
+        private readonly int[] _first = new int[loaded.Length];
+        private readonly int[] _last = new int[loaded.Length];
+        private long _previousEnd = long.MaxValue;
+
+        public LabelSet Output(int index)
+        {
+            if (_labels[index] is { } known)
+            {
+                return known;
+            }
+
+            var series = loaded[index];
+            var labels = keepName ? series.Labels : series.Labels.Without(LabelSet.MetricName);
+            if (!origins.TryAdd(labels, series.Labels) && !origins[labels].Equals(series.Labels))
+            {
+                throw new PromQlEvaluationException($"vector cannot contain metrics with the same labelset: {labels}");
+            }
+
+            _labels[index] = labels;
+            return labels;
+        }
+
+        /// <summary>Call before the series of a step: where the windows end and start (both inclusive).</summary>
+        public void BeginStep(long startMs, long endMs)
+        {
+            var forward = endMs >= _previousEnd;
+            for (var i = 0; i < loaded.Length; i++)
+            {
+                var samples = loaded[i].Samples;
+                int first, last;
+                if (forward)
+                {
+                    first = _first[i];
+                    last = _last[i];
+                    while (first < samples.Length && samples[first].TimestampMs < startMs)
+                    {
+                        first++;
+                    }
+
+                    while (last + 1 < samples.Length && samples[last + 1].TimestampMs <= endMs)
+                    {
+                        last++;
+                    }
+                }
+                else
+                {
+                    last = LastAtOrBefore(samples, endMs);
+                    first = LastAtOrBefore(samples, startMs - 1) + 1;
+                }
+
+                _first[i] = first;
+                _last[i] = last;
+            }
+
+            _previousEnd = endMs;
+        }
+
+        /// <summary>Series <paramref name="index"/>'s window of this step: indices into its samples (empty when last &lt; first).</summary>
+        public (int First, int Last) Window(int index) => (_first[index], _last[index]);
     }
 
     /// <summary>Prometheus refuses a vector with two equal label sets (e.g. after a function dropped the names).</summary>

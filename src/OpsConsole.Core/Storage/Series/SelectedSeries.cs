@@ -89,6 +89,31 @@ public sealed class SelectedSeries
     /// <summary>A new cursor over the samples in range, oldest first.</summary>
     public SampleCursor Samples() => new(_older, _chunks, _fromMs, _toMs);
 
+    /// <summary>All samples in range, decoded into one array sized from the chunks' counts (what the query engine loads).</summary>
+    public Sample[] ToArray()
+    {
+        var capacity = _older.Length;
+        foreach (var chunk in _chunks)
+        {
+            capacity += chunk.Count;
+        }
+
+        var result = new Sample[capacity];
+        var n = 0;
+        var cursor = Samples();
+        while (cursor.MoveNext())
+        {
+            result[n++] = cursor.Current;
+        }
+
+        if (n < capacity)
+        {
+            Array.Resize(ref result, n);
+        }
+
+        return result;
+    }
+
     /// <summary>All samples in range (convenient for small ranges and tests; the engine should use <see cref="Samples"/>).</summary>
     public IReadOnlyList<Sample> ToList()
     {

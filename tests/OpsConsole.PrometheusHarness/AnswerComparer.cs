@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OpsConsole.Conformance.Tests;
+namespace OpsConsole.PrometheusHarness;
 
 /// <summary>
 /// Compares OpsConsole's answer with Prometheus's: the same status (and errorType on errors), resultType, series (label

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
-namespace OpsConsole.Conformance.Tests;
+namespace OpsConsole.PrometheusHarness;
 
 /// <summary>One point of an answer: the timestamp as sent (seconds, exact) and the value.</summary>
 public readonly record struct PromPoint(decimal Timestamp, double Value, string Text);
