@@ -21,13 +21,11 @@ public sealed class AlertsPageTests : IAsyncLifetime
     private BunitContext _ctx = default!;
     private AlertStore _store = default!;
     private SilenceStore _silences = default!;
-    private Role _role = Role.Operator;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     private async Task StartAsync(Role role)
     {
-        _role = role;
         _ctx = ComponentTestContext.Create(role);
         var time = TimeProvider.System;
         var repository = new InMemoryAlertingRepository();
@@ -193,8 +191,8 @@ public sealed class AlertsPageTests : IAsyncLifetime
         await StartAsync(Role.Operator);
         var (dialogs, page) = Render();
 
-        Row(page, "CheckoutDown").QuerySelector("[data-testid=select-alert] input")!.Change(true);
-        Row(page, "SlowQueries").QuerySelector("[data-testid=select-alert] input")!.Change(true);
+        Input(Row(page, "CheckoutDown").QuerySelector("[data-testid=select-alert]")!).Change(true);
+        Input(Row(page, "SlowQueries").QuerySelector("[data-testid=select-alert]")!).Change(true);
         page.WaitForAssertion(() => Assert.Contains("2 selected", page.Find("[data-testid=bulk-actions]").TextContent));
         _ = page.Find("[data-testid=bulk-ack]").ClickAsync(new());
         dialogs.WaitForAssertion(() => Assert.Contains("Acknowledge 2 alerts?", dialogs.Markup));
