@@ -304,6 +304,31 @@ public sealed class AlertsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TenThousandFiringAlerts_ListRendersOnlyAWindowOfRowsAndALiveChangeStaysQuick()
+    {
+        await StartAsync(Role.Operator);
+        var now = TimeProvider.System.GetUtcNow();
+        _store.Load(Enumerable.Range(0, 10_000).Select(i => Make($"Bulk{i:D5}", i % 3 == 0 ? "critical" : "warning", $"svc{i % 40}", AlertState.Firing, now.AddSeconds(-i - 600))));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (_, page) = Render();
+        var firstRender = clock.Elapsed;
+
+        Assert.Equal("10002", Count(page, "firing"));
+        Assert.InRange(page.FindAll("[data-testid=alert-row]").Count, 1, 500); // virtualized: a window, not 10,002 rows
+
+        clock.Restart();
+        await _store.ReceiveAsync(
+            [new PostedAlert(new Dictionary<string, string> { ["alertname"] = "PaymentsDown", ["severity"] = "critical", ["service"] = "payments" }, null, null, null, null)],
+            "default", CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("10003", Count(page, "firing")), TimeSpan.FromSeconds(2));
+        var liveUpdate = clock.Elapsed;
+
+        Assert.True(firstRender < TimeSpan.FromSeconds(5), $"first render of 10,000 alerts took {firstRender.TotalMilliseconds:0} ms");
+        Assert.True(liveUpdate < TimeSpan.FromSeconds(2), $"a live change with 10,000 alerts took {liveUpdate.TotalMilliseconds:0} ms to show");
+        Console.WriteLine($"10k alerts: first render {firstRender.TotalMilliseconds:0} ms, live update {liveUpdate.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task Keyboard_JMovesTheCursorAndQuestionMarkShowsTheHelp()
     {
         await StartAsync(Role.Operator);
