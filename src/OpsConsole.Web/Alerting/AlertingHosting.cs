@@ -29,6 +29,8 @@ public static class AlertingHosting
             return notifier;
         });
         services.AddSingleton<IAlertObserver, AlertMetrics>();
+        services.AddSingleton(sp => new AlertFeed(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAlertObserver>(sp => sp.GetRequiredService<AlertFeed>());
         services.AddSingleton<AlertOperations>();
         services.AddHostedService<AlertingWorker>();
         return services;
