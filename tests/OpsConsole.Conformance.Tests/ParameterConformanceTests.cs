@@ -1,3 +1,4 @@
+using OpsConsole.PrometheusHarness;
 using Xunit.Abstractions;
 
 namespace OpsConsole.Conformance.Tests;
