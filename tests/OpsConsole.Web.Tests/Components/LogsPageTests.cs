@@ -98,7 +98,7 @@ public sealed class LogsPageTests
 
         cut.Find("input[data-testid=live-tail-switch]").Change(true);
         cut.WaitForElement("[data-testid=tail-waiting]");
-        Assert.Equal(1, stores.Logs.Tail.SubscriberCount);
+        cut.WaitForAssertion(() => Assert.Equal(1, stores.Logs.Tail.SubscriberCount));
         stores.Logs.Add([Record("acme", 0, "first failure", "error"), Record("acme", 0, "just info"), Record("globex", 0, "second failure", "error")]);
 
         cut.WaitForAssertion(() => Assert.Equal(["first failure", "second failure"], Messages(cut, "tail-lines")));
