@@ -158,12 +158,58 @@ public sealed class LiveHubTests(LiveHubConsoleFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnAlertRaisedThroughAlerting_ReachesTheHub_AndATenantsAlertOnlyThatTenant()
+    {
+        var operatorKey = await factory.CreateKeyAsync("live-alerting-operator", "role", "Operator");
+        var acmeKey = await factory.CreateKeyAsync("live-alerting-acme", "role", "TenantAdmin", "acme");
+        var globexKey = await factory.CreateKeyAsync("live-alerting-globex", "role", "TenantAdmin", "globex");
+        await using var op = await ListenAsync(operatorKey);
+        await using var acme = await ListenAsync(acmeKey);
+        await using var globex = await ListenAsync(globexKey);
+
+        // An external alert through Alertmanager's API: a platform alert (the operator has no tenant).
+        using var client = factory.CreateApiClient(operatorKey);
+        using (var posted = await client.PostAsync("/api/v2/alerts", Json(
+            "[{\"labels\":{\"alertname\":\"LiveHubProbe\",\"severity\":\"warning\"},\"annotations\":{\"summary\":\"probe is firing\"}}]")))
+        {
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+
+        await Until(() => op.Alerts.Any(a => a.AlertName == "LiveHubProbe"), "the posted alert at the operator");
+        var fired = op.Alerts.First(a => a.AlertName == "LiveHubProbe");
+        Assert.Equal(("firing", "warning", null, "probe is firing"), (fired.State, fired.Severity, fired.TenantId, fired.Summary));
+
+        // A rule alert on acme's data, as the alert store announces it to its observers.
+        var observer = factory.Services.GetServices<Core.Alerting.IAlertObserver>().OfType<AlertEventForwarder>().Single();
+        var at = DateTimeOffset.UtcNow;
+        var acmeAlert = new Core.Alerting.Alert
+        {
+            Id = Core.Alerting.Alert.NewId(),
+            Labels = Domain.Telemetry.LabelSet.From(("alertname", "AcmeQualityDrop"), ("severity", "critical"), ("tenant_id", "acme")),
+            State = Core.Alerting.AlertState.Firing,
+            Origin = Core.Alerting.AlertOrigin.Rule,
+            ActiveAt = at,
+            FiredAt = at,
+            UpdatedAt = at,
+            TenantId = "acme",
+        };
+        observer.AlertsChanged([new Core.Alerting.AlertChange(null, acmeAlert, Core.Alerting.AlertChange.Firing)]);
+        observer.AlertsChanged([new Core.Alerting.AlertChange(null, acmeAlert with { TenantId = "globex", Labels = Domain.Telemetry.LabelSet.From(("alertname", "GlobexProbe"), ("tenant_id", "globex")) }, Core.Alerting.AlertChange.Firing)]);
+
+        await Until(() => acme.Alerts.Any(a => a.AlertName == "AcmeQualityDrop") && globex.Alerts.Any(a => a.AlertName == "GlobexProbe"), "each tenant's alert at its admin");
+        Assert.Equal(("firing", "critical", "acme"), (acme.Alerts.First().State, acme.Alerts.First().Severity, acme.Alerts.First().TenantId));
+        Assert.Equal(["AcmeQualityDrop"], acme.Alerts.Select(a => a.AlertName)); // not the platform's, not globex's
+        Assert.Equal(["GlobexProbe"], globex.Alerts.Select(a => a.AlertName));
+        await Until(() => op.Alerts.Any(a => a.AlertName == "GlobexProbe"), "every alert at the operator");
+    }
+
+    [Fact]
     public void Publish_AnUnknownState_IsRefused()
     {
         var alerts = factory.Services.GetRequiredService<IAlertEventPublisher>();
 
         var refused = Assert.Throws<ArgumentException>(() => alerts.Publish(Alert("X", null) with { State = "exploded" }));
 
-        Assert.Contains("must be one of firing, resolved, acknowledged, silenced", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("must be one of pending, firing, resolved, acknowledged, unacknowledged, silenced", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -2,7 +2,7 @@ namespace OpsConsole.Core.LiveEvents;
 
 /// <summary>
 /// What an alert did, as the live hub (<c>/hubs/live</c>, client method <c>alert</c>) sends it. <see cref="State"/> is
-/// one of <c>firing</c>, <c>resolved</c>, <c>acknowledged</c>, <c>silenced</c>. <see cref="TenantId"/> is the tenant the
+/// one of <c>pending</c>, <c>firing</c>, <c>resolved</c>, <c>acknowledged</c>, <c>unacknowledged</c>, <c>silenced</c>. <see cref="TenantId"/> is the tenant the
 /// alert concerns (its <c>tenant_id</c> label), or null for a platform alert: tenant admins receive only their own
 /// tenant's alerts; everyone else receives all.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed record AlertEvent(
     DateTimeOffset? EndsAt,
     DateTimeOffset At)
 {
-    public static readonly IReadOnlyList<string> States = ["firing", "resolved", "acknowledged", "silenced"];
+    public static readonly IReadOnlyList<string> States = ["pending", "firing", "resolved", "acknowledged", "unacknowledged", "silenced"];
 }
 
 /// <summary>

@@ -135,6 +135,7 @@ public static class OpsConsoleHost
         services.AddSingleton<AlertEventBus>();
         services.AddSingleton<IAlertEventPublisher>(sp => sp.GetRequiredService<AlertEventBus>());
         services.AddSingleton<IAlertEventSource>(sp => sp.GetRequiredService<AlertEventBus>());
+        services.AddSingleton<Core.Alerting.IAlertObserver, AlertEventForwarder>(); // alerting's changes → /hubs/live
         services.AddOptions<LiveEventOptions>().Bind(builder.Configuration.GetSection(LiveEventOptions.SectionName))
             .Validate(o => o.Interval >= TimeSpan.FromMilliseconds(100), "LiveEvents:Interval must be at least 100 ms.")
             .ValidateOnStart();
