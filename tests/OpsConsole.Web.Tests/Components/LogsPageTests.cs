@@ -113,7 +113,7 @@ public sealed class LogsPageTests
         Assert.DoesNotContain("burst 39", Messages(cut, "tail-lines"));
 
         cut.Find("input[data-testid=live-tail-switch]").Change(false);
-        Assert.Equal(0, stores.Logs.Tail.SubscriberCount);
+        cut.WaitForAssertion(() => Assert.Equal(0, stores.Logs.Tail.SubscriberCount));
     }
 
     [Fact]
