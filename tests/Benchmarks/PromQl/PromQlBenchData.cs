@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsConsole.PrometheusHarness;
 
 namespace OpsConsole.Benchmarks.PromQl;
 
@@ -223,19 +224,4 @@ public static class PromQlBenchData
 
     private static KeyValuePair<string, string>[] Labels(params (string Name, string Value)[] labels) =>
         [.. labels.Select(l => KeyValuePair.Create(l.Name, l.Value))];
-
-    /// <summary>A tiny seeded generator (SplitMix64), so the data set is the same on every runtime.</summary>
-    private sealed class SplitMix64(ulong seed)
-    {
-        private ulong _state = seed;
-
-        public double NextDouble()
-        {
-            var z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            return (z >> 11) * (1.0 / (1UL << 53));
-        }
-    }
 }
