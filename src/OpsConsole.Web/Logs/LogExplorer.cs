@@ -140,8 +140,9 @@ public sealed class LogExplorer(TelemetryStores stores, TimeProvider time, IOpti
 
     private T Run<T>(Func<CancellationToken, T> query, CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Options.QueryTimeout);
+        // The limit runs on the console's clock, like every other time in a search.
+        using var deadline = new CancellationTokenSource(Options.QueryTimeout, time);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             return query(limit.Token);
