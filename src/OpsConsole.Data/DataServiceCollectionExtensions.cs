@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConsole.Core.Alerting;
 using OpsConsole.Core.Ingestion;
 using OpsConsole.Data.Repositories;
@@ -45,6 +46,9 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<IDurableTelemetryWriter>(sp => sp.GetRequiredService<TelemetryWriter>());
         services.AddSingleton<TelemetryReader>();
+        services.AddSingleton<LogHistorySearch>();
+        services.AddSingleton<LogSearchIndexer>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TelemetryRetention>();
         return services;
     }

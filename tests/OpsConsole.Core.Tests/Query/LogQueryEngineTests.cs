@@ -1,5 +1,6 @@
 using OpsConsole.Core.Query.Logs;
 using OpsConsole.Core.Storage.Logs;
+using OpsConsole.Tests.Shared;
 
 namespace OpsConsole.Core.Tests.Query;
 
@@ -9,80 +10,9 @@ namespace OpsConsole.Core.Tests.Query;
 /// </summary>
 public sealed class LogQueryEngineTests
 {
-    private static readonly LogCorpus Corpus = new();
+    private static LogCorpus Corpus => LogCorpus.Shared;
 
-    private static readonly Line Traced = Corpus.Lines.First(l => l.TraceId is not null);
-
-    private static readonly Line Sample = Corpus.Lines.First(l => l.DurationMs > 100);
-
-    public static TheoryData<string, Func<Line, bool>> Cases => new()
-    {
-        { "", _ => true },
-        { "timeout", l => l.HasPart("timeout") },
-        { "TimeOut", l => l.HasPart("timeout") },
-        { "kaboom", _ => false },
-        { "timeout upstream", l => l.HasPart("timeout") && l.HasPart("upstream") },
-        { "timeout AND upstream", l => l.HasPart("timeout") && l.HasPart("upstream") },
-        { "timeout OR declined", l => l.HasPart("timeout") || l.HasPart("declined") },
-        { "retry OR kaboom", l => l.HasPart("retry") },
-        { "payment declined OR cache miss", l => (l.HasPart("payment") && l.HasPart("declined")) || (l.HasPart("cache") && l.HasPart("miss")) },
-        { "(timeout OR declined) level:error", l => (l.HasPart("timeout") || l.HasPart("declined")) && l.Level == "error" },
-        { "((timeout OR (declined AND NOT payment)) OR slow) service:ml-engine", l => (l.HasPart("timeout") || (l.HasPart("declined") && !l.HasPart("payment")) || l.HasPart("slow")) && l.Service == "ml-engine" },
-        { "\"connection refused\"", l => l.HasRun("connection", "refused") },
-        { "\"Refused Connection\"", l => l.HasRun("refused", "connection") },
-        { "\"order\"", l => l.Has("order") },
-        { "order", l => l.HasPart("order") },
-        { "order-17", l => l.Has("order-17") },
-        { "17", l => l.HasPart("17") },
-        { "/api/v1/chat", l => l.HasRun("api", "v1", "chat") },
-        { "time*", l => l.HasPrefix("time") },
-        { "ORD*", l => l.HasPrefix("ord") },
-        { "10.0.1.*", l => l.HasPrefix("10.0.1.") },
-        { "order-1*", l => l.HasPrefix("order-1") },
-        { "level:error", l => l.Level == "error" },
-        { "level:ERROR", l => l.Level == "error" },
-        { "level:>=warn", l => l.LevelRank >= 3 },
-        { "level:>warn", l => l.LevelRank > 3 },
-        { "level:<info", l => l.LevelRank < 2 },
-        { "level:<=info", l => l.LevelRank <= 2 },
-        { "level:>fatal", _ => false },
-        { "level:\"warn\"", l => l.Level == "warn" },
-        { "service:rag-service", l => l.Service == "rag-service" },
-        { "service:rag*", l => l.Service.StartsWith("rag", StringComparison.Ordinal) },
-        { "service:Rag-service", _ => false },
-        { "tenant:globex", l => l.Tenant == "globex" },
-        { $"trace_id:{Traced.TraceId!.ToUpperInvariant()}", l => l.TraceId == Traced.TraceId },
-        { $"span_id:{Traced.SpanId}", l => l.SpanId == Traced.SpanId },
-        { $"trace_id:{Traced.TraceId![..3]}*", l => l.TraceId?.StartsWith(Traced.TraceId![..3], StringComparison.Ordinal) == true },
-        { "attr.http.route:/api/chat", l => l.Route == "/api/chat" },
-        { "http.route:/api/chat", l => l.Route == "/api/chat" },
-        { "attr.http.route:/api/*", l => l.Route?.StartsWith("/api/", StringComparison.Ordinal) == true },
-        { "attr.service:attr-ml-engine", l => l.Service == "ml-engine" },
-        { "service:attr-ml-engine", _ => false },
-        { "attr.note:\"two words\"", l => l.Note == "two words" },
-        { "attr.region:eu-west", l => l.Region == "eu-west" },
-        { "attr.service.name:ml-engine", l => l.Service == "ml-engine" },
-        { "duration_ms:>500", l => l.DurationMs > 500 },
-        { "duration_ms:>=500", l => l.DurationMs >= 500 },
-        { "duration_ms:<0", l => l.DurationMs < 0 },
-        { "duration_ms:<=-10", l => l.DurationMs <= -10 },
-        { $"duration_ms:{Sample.DurationMs}", l => l.DurationMs == Sample.DurationMs },
-        { "attr.ratio:<0.25", l => l.Ratio < 0.25 },
-        { "attr.ratio:>=1e-1", l => l.Ratio >= 0.1 },
-        { "attr.cached:*", l => l.Cached is not null },
-        { "attr.cached:true", l => l.Cached == true },
-        { "-timeout", l => !l.HasPart("timeout") },
-        { "NOT timeout", l => !l.HasPart("timeout") },
-        { "NOT NOT retry", l => l.HasPart("retry") },
-        { "timeout -level:info", l => l.HasPart("timeout") && l.Level != "info" },
-        { "-(timeout OR declined)", l => !l.HasPart("timeout") && !l.HasPart("declined") },
-        { "NOT (service:rag* OR level:debug) retry", l => !(l.Service.StartsWith("rag", StringComparison.Ordinal) || l.Level == "debug") && l.HasPart("retry") },
-        { "-level:info -level:debug", l => l.Level is not ("info" or "debug") },
-        { "-\"connection refused\" connection", l => l.HasPart("connection") && !l.HasRun("connection", "refused") },
-        { "\"connection refused\" OR declined", l => l.HasRun("connection", "refused") || l.HasPart("declined") },
-        { "-duration_ms:>100", l => !(l.DurationMs > 100) },
-        { "(\"cache miss\" OR attr.cached:true) AND (service:api-gateway OR duration_ms:>1500) -slow", l => (l.HasRun("cache", "miss") || l.Cached == true) && (l.Service == "api-gateway" || l.DurationMs > 1500) && !l.HasPart("slow") },
-    };
+    public static TheoryData<string, Func<Line, bool>> Cases => LogCorpus.QueryCases;
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -4,6 +4,7 @@ using OpsConsole.Core.Query.Logs;
 using OpsConsole.Core.Storage;
 using OpsConsole.Core.Storage.Logs;
 using OpsConsole.Core.Tests.Support;
+using OpsConsole.Tests.Shared;
 
 namespace OpsConsole.Core.Tests.Query;
 

@@ -445,11 +445,14 @@ public sealed class NotMatch : LogMatch
 public static class LogText
 {
     /// <summary>The body as searched: a string body as is, other kinds as their text form, none when empty.</summary>
-    public static string? Body(LogRecord record) => record.Body.Kind switch
+    public static string? Body(LogRecord record) => BodyText(record.Body);
+
+    /// <summary>A body value as searched (see <see cref="Body(LogRecord)"/>).</summary>
+    public static string? BodyText(AttributeValue body) => body.Kind switch
     {
         AttributeKind.Empty => null,
-        AttributeKind.String => record.Body.StringValue,
-        _ => record.Body.ToString(),
+        AttributeKind.String => body.StringValue,
+        _ => body.ToString(),
     };
 
     /// <summary>Every term the index holds for the body (tokens and parts).</summary>
