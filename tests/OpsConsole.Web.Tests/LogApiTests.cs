@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Storage;
+using OpsConsole.Data.Telemetry;
 using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Logs;
 using OpsConsole.Web.Seeding;
@@ -180,6 +182,56 @@ public sealed class LogApiTests(OpsConsoleFactory factory) : IClassFixture<OpsCo
     }
 
     [Fact]
+    public async Task Search_OlderThanMemory_ReadsTheDatabase_WithTheSameQueryTenantScopeAndContext()
+    {
+        // Three days old: written to the database only (as lines that have left memory are), half of them indexed.
+        const string Marker = "qlstored";
+        var at = Now.AddDays(-3);
+        LogRecord Line(string tenant, int minute, string level, string text) => new()
+        {
+            TenantId = tenant,
+            TimeUnixNano = UnixTime.ToNanos(at.AddMinutes(minute)),
+            SeverityText = level,
+            Body = AttributeValue.Of($"{Marker} {text}"),
+            Resource = new TelemetryResource([new("service.name", AttributeValue.Of("upload-pipeline"))]),
+        };
+        await factory.Services.GetRequiredService<TelemetryWriter>().WriteAsync(new TelemetryBatch
+        {
+            Logs = [Line("acme", 1, "info", "parsed order-7"), Line("acme", 2, "error", "upload timeout order-7"), Line("globex", 3, "error", "upload timeout order-9")],
+        }, CancellationToken.None);
+        await factory.Services.GetRequiredService<LogSearchIndexer>().IndexPendingAsync(TimeSpan.Zero, 2);
+        await factory.Services.GetRequiredService<TelemetryWriter>().WriteAsync(new TelemetryBatch
+        {
+            Logs = [Line("acme", 4, "error", "upload timeout order-8")],
+        }, CancellationToken.None);
+        var acmeKey = await factory.CreateKeyAsync("logs-stored-acme", "role", "TenantAdmin", "acme");
+        using var acme = factory.CreateApiClient(acmeKey);
+        using var admin = factory.CreateAdminClient();
+        var range = new[] { ("from", at.AddHours(-1).ToString("O")), ("to", at.AddHours(1).ToString("O")) };
+
+        var all = await admin.GetFromJsonAsync<JsonElement>(Url("/api/v1/monitoring/logs/search", [("q", $"{Marker} timeout"), .. range]));
+        var own = await acme.GetFromJsonAsync<JsonElement>(Url("/api/v1/monitoring/logs/search", [("q", $"{Marker} level:error"), .. range]));
+        var sneaky = await acme.GetFromJsonAsync<JsonElement>(Url("/api/v1/monitoring/logs/search", [("q", $"{Marker} tenant:globex"), .. range]));
+        var paged = await admin.GetFromJsonAsync<JsonElement>(Url("/api/v1/monitoring/logs/search", [("q", Marker), ("limit", "2"), .. range]));
+        var next = await admin.GetFromJsonAsync<JsonElement>(Url("/api/v1/monitoring/logs/search", [("q", Marker), ("limit", "2"), ("cursor", paged.GetProperty("nextCursor").GetString()!), .. range]));
+        var stats = await admin.GetFromJsonAsync<JsonElement>(Url("/api/v1/monitoring/logs/statistics", [("q", $"{Marker} timeout"), .. range]));
+        var middle = own.GetProperty("items")[1].GetProperty("id").GetString();
+        var context = await acme.GetFromJsonAsync<JsonElement>($"/api/v1/monitoring/logs/{middle}/context?before=5&after=5");
+
+        Assert.Equal([$"{Marker} upload timeout order-8", $"{Marker} upload timeout order-9", $"{Marker} upload timeout order-7"], Messages(all));
+        Assert.True(all.GetProperty("searchedDatabase").GetBoolean());
+        Assert.Equal([$"{Marker} upload timeout order-8", $"{Marker} upload timeout order-7"], Messages(own));
+        Assert.Empty(Messages(sneaky));
+        Assert.Equal([$"{Marker} upload timeout order-8", $"{Marker} upload timeout order-9"], Messages(paged));
+        Assert.Equal(4, paged.GetProperty("totalCount").GetInt32());
+        Assert.Equal([$"{Marker} upload timeout order-7", $"{Marker} parsed order-7"], Messages(next));
+        Assert.Equal(3, stats.GetProperty("total").GetInt32());
+        Assert.Equal($"{Marker} upload timeout order-7", context.GetProperty("line").GetProperty("message").GetString());
+        Assert.Equal([$"{Marker} parsed order-7"], context.GetProperty("before").EnumerateArray().Select(l => l.GetProperty("message").GetString()));
+        Assert.Equal([$"{Marker} upload timeout order-8"], context.GetProperty("after").EnumerateArray().Select(l => l.GetProperty("message").GetString()));
+    }
+
+    [Fact]
     public async Task Search_PastTheTimeLimit_Is503AndSaysSo()
     {
         await using var limited = new TimeLimitedFactory();
@@ -215,7 +267,7 @@ public sealed class LogApiTests(OpsConsoleFactory factory) : IClassFixture<OpsCo
         {
             base.ConfigureWebHost(builder);
             builder.ConfigureTestServices(services => services.AddSingleton(sp => new LogExplorer(
-                sp.GetRequiredService<TelemetryStores>(), new ImpatientClock(Clock), sp.GetRequiredService<IOptions<LogSearchOptions>>())));
+                sp.GetRequiredService<TelemetryStores>(), sp.GetRequiredService<LogHistorySearch>(), new ImpatientClock(Clock), sp.GetRequiredService<IOptions<LogSearchOptions>>())));
         }
     }
 

@@ -69,6 +69,29 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
         return new LogHistoryPage(items, total, truncated);
     }
 
+    /// <summary>
+    /// A stored line (by row id, in the tenant when given) with up to <paramref name="before"/> older and
+    /// <paramref name="after"/> newer lines of the same service and tenant, oldest first; null when there is no such line.
+    /// </summary>
+    public async Task<(StoredLogRecord Anchor, IReadOnlyList<StoredLogRecord> Before, IReadOnlyList<StoredLogRecord> After)?> ContextAsync(
+        long rowId, string? tenantId, int before, int after, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var anchor = await db.Logs.AsNoTracking().Where(l => l.Id == rowId && (tenantId == null || l.TenantId == tenantId)).FirstOrDefaultAsync(ct);
+        if (anchor is null)
+        {
+            return null;
+        }
+
+        var same = db.Logs.AsNoTracking().Where(l => l.TenantId == anchor.TenantId && l.ServiceName == anchor.ServiceName);
+        var older = await same.Where(l => l.TimeUnixNano < anchor.TimeUnixNano || (l.TimeUnixNano == anchor.TimeUnixNano && l.Id < anchor.Id))
+            .OrderByDescending(l => l.TimeUnixNano).ThenByDescending(l => l.Id).Take(before).ToListAsync(ct);
+        var newer = await same.Where(l => l.TimeUnixNano > anchor.TimeUnixNano || (l.TimeUnixNano == anchor.TimeUnixNano && l.Id > anchor.Id))
+            .OrderBy(l => l.TimeUnixNano).ThenBy(l => l.Id).Take(after).ToListAsync(ct);
+        static StoredLogRecord Stored(LogRow r) => new(r.Id, TelemetryRows.FromRow(r));
+        return (Stored(anchor), [.. older.AsEnumerable().Reverse().Select(Stored)], [.. newer.Select(Stored)]);
+    }
+
     /// <summary>Counts of matching lines per bucket of <paramref name="bucket"/> from the query's start, by level.</summary>
     public async Task<(IReadOnlyList<LogHistogramBucket> Buckets, bool CountIsLowerBound)> HistogramAsync(LogHistoryQuery query, TimeSpan bucket, CancellationToken ct = default)
     {

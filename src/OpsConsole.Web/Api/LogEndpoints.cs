@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Claims;
 using OpsConsole.Core.Storage.Logs;
 using OpsConsole.Domain.Telemetry;
@@ -21,7 +22,7 @@ public static class LogEndpoints
     {
         var group = app.MapGroup("/api/v1/monitoring/logs").WithTags("Query");
 
-        group.MapGet("/search", (HttpContext http, ClaimsPrincipal user, LogExplorer explorer) =>
+        group.MapGet("/search", async (HttpContext http, ClaimsPrincipal user, LogExplorer explorer) =>
         {
             var q = http.Request.Query;
             var errors = new Dictionary<string, string[]>();
@@ -45,10 +46,10 @@ public static class LogEndpoints
                 return Bad(errors, position);
             }
 
-            return Answer(() => Results.Ok(explorer.Search(r.Match, user.GetTenantId(), r.From, r.To, limit, cursor, http.RequestAborted)));
+            return await AnswerAsync(async () => Results.Ok(await explorer.SearchAsync(r.Match, user.GetTenantId(), r.From, r.To, limit, cursor, http.RequestAborted)));
         }).RequireAuthorization(Policies.ViewTelemetry);
 
-        group.MapGet("/statistics", (HttpContext http, ClaimsPrincipal user, LogExplorer explorer) =>
+        group.MapGet("/statistics", async (HttpContext http, ClaimsPrincipal user, LogExplorer explorer) =>
         {
             var errors = new Dictionary<string, string[]>();
             var request = Parse(http, explorer, errors, out var position);
@@ -64,10 +65,10 @@ public static class LogEndpoints
                 return Bad(new() { ["bucketSeconds"] = [$"That range in {bucket.TotalSeconds:0}-second buckets would make more than {LogStore.MaxHistogramBuckets:N0} buckets; use larger buckets or leave bucketSeconds out."] }, null);
             }
 
-            return Answer(() => Results.Ok(explorer.Histogram(r.Match, user.GetTenantId(), r.From, r.To, bucket, http.RequestAborted)));
+            return await AnswerAsync(async () => Results.Ok(await explorer.HistogramAsync(r.Match, user.GetTenantId(), r.From, r.To, bucket, http.RequestAborted)));
         }).RequireAuthorization(Policies.ViewTelemetry);
 
-        group.MapGet("/{id}/context", (string id, HttpContext http, ClaimsPrincipal user, LogExplorer explorer) =>
+        group.MapGet("/{id}/context", async (string id, HttpContext http, ClaimsPrincipal user, LogExplorer explorer) =>
         {
             var q = http.Request.Query;
             var errors = new Dictionary<string, string[]>();
@@ -83,9 +84,9 @@ public static class LogEndpoints
                 return Bad(errors, null);
             }
 
-            return Answer(() => explorer.Context(recordId, user.GetTenantId(), before, after, http.RequestAborted) is { } context
+            return await AnswerAsync(async () => await explorer.ContextAsync(recordId, user.GetTenantId(), before, after, http.RequestAborted) is { } context
                 ? Results.Ok(context)
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No log line {id} is held (it may have left memory, or belong to another tenant)."));
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no log line {id} (it may be past retention, or belong to another tenant)."));
         }).RequireAuthorization(Policies.ViewTelemetry);
         return app;
     }
@@ -148,15 +149,21 @@ public static class LogEndpoints
         ? Results.ValidationProblem(errors, title: "The log query is not valid", detail: errors["q"][0], extensions: new Dictionary<string, object?> { ["position"] = p })
         : Results.ValidationProblem(errors);
 
-    private static IResult Answer(Func<IResult> run)
+    private static async Task<IResult> AnswerAsync(Func<Task<IResult>> run)
     {
         try
         {
-            return run();
+            return await run();
         }
         catch (LogQueryTimeoutException e)
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Query timed out", detail: e.Message);
+        }
+        catch (DbException)
+        {
+            // The database part of a search failed; the reason is in the server's log, not in the answer.
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database unavailable",
+                detail: "Lines older than those held in memory are searched in the database, which did not answer; try again, or narrow the range to recent lines.");
         }
     }
 }

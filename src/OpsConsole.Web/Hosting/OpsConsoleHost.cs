@@ -92,8 +92,11 @@ public static class OpsConsoleHost
         services.AddOptions<LogSearchOptions>().Bind(builder.Configuration.GetSection(LogSearchOptions.SectionName))
             .Validate(o => o.QueryTimeout > TimeSpan.Zero && o.MaxRange > TimeSpan.Zero && o.MaxLimit > 0 && o.TailMaxLinesPerSecond > 0,
                 "Logs:QueryTimeout, Logs:MaxRange, Logs:MaxLimit and Logs:TailMaxLinesPerSecond must be positive.")
+            .Validate(o => o.IndexInterval > TimeSpan.Zero && o.IndexLag >= TimeSpan.Zero && o.IndexBatch > 0 && o.DatabaseScanBudget > 0,
+                "Logs:IndexInterval, Logs:IndexBatch and Logs:DatabaseScanBudget must be positive, Logs:IndexLag not negative.")
             .ValidateOnStart();
         services.AddSingleton<LogExplorer>();
+        services.AddHostedService<LogIndexingService>();
         services.AddSingleton<HotWindowLoader>();
         services.AddSingleton<Traces.TraceExplorer>();
         services.AddHostedService<TelemetryHousekeeping>();

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using OpsConsole.Core.Query.Logs;
 using OpsConsole.Core.Storage;
 using OpsConsole.Core.Storage.Logs;
+using OpsConsole.Data.Telemetry;
+using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Web.Logs;
 
@@ -21,6 +23,18 @@ public sealed class LogSearchOptions
 
     /// <summary>Live tail shows at most this many lines a second; more are counted, not shown.</summary>
     public int TailMaxLinesPerSecond { get; set; } = 100;
+
+    /// <summary>How often the background indexer adds stored lines to the database's full-text index.</summary>
+    public TimeSpan IndexInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lines are indexed once they are this old (the intake's commits never wait on the index).</summary>
+    public TimeSpan IndexLag { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Lines indexed per database transaction.</summary>
+    public int IndexBatch { get; set; } = 5000;
+
+    /// <summary>A search of stored (older) lines checks at most this many candidates; past it the count is "at least".</summary>
+    public int DatabaseScanBudget { get; set; } = 200_000;
 }
 
 /// <summary>A log line as the API and the page show it.</summary>
@@ -28,11 +42,14 @@ public sealed record LogView(
     string Id, DateTimeOffset Time, ulong TimeUnixNano, string Level, string Service, string Tenant, string Message, string? TraceId, string? SpanId,
     IReadOnlyDictionary<string, string> Attributes, IReadOnlyDictionary<string, string> Resource)
 {
-    public static LogView From(HeldLogRecord held)
+    public static LogView From(HeldLogRecord held) => From(held.Id, held.Record);
+
+    public static LogView From(StoredLogRecord stored) => From(stored.Id, stored.Record);
+
+    private static LogView From(LogRecordId id, LogRecord l)
     {
-        var l = held.Record;
         return new(
-            held.Id.ToString(), UnixTime.FromNanos(held.Id.TimeUnixNano), held.Id.TimeUnixNano, l.Level, l.ServiceName, l.TenantId, LogText.Body(l) ?? "",
+            id.ToString(), UnixTime.FromNanos(id.TimeUnixNano), id.TimeUnixNano, l.Level, l.ServiceName, l.TenantId, LogText.Body(l) ?? "",
             l.TraceId.IsEmpty ? null : l.TraceId.ToString(), l.SpanId.IsEmpty ? null : l.SpanId.ToString(), Texts(l.Attributes), Texts(l.Resource.Attributes));
     }
 
@@ -48,12 +65,17 @@ public sealed record LogView(
     }
 }
 
-/// <summary>One page of a log search: the lines, all matches in the range, the next page's cursor, and since when the
-/// hot store holds lines (older ones are only in the database, which this search does not read yet).</summary>
-public sealed record LogPageView(IReadOnlyList<LogView> Items, long TotalCount, string? NextCursor, DateTimeOffset? HeldSince);
+/// <summary>
+/// One page of a log search: the lines, all matches in the range (a lower bound when <paramref name="CountIsLowerBound"/>:
+/// the database part stopped at its scan budget), the next page's cursor, since when the hot store holds lines (older
+/// ones came from the database), and whether the database was searched.
+/// </summary>
+public sealed record LogPageView(
+    IReadOnlyList<LogView> Items, long TotalCount, string? NextCursor, DateTimeOffset? HeldSince, bool SearchedDatabase = false, bool CountIsLowerBound = false);
 
 /// <summary>A histogram of matching lines over the range, stacked by level.</summary>
-public sealed record LogHistogramView(DateTimeOffset From, DateTimeOffset To, int BucketSeconds, long Total, IReadOnlyList<LogHistogramBucket> Buckets);
+public sealed record LogHistogramView(
+    DateTimeOffset From, DateTimeOffset To, int BucketSeconds, long Total, IReadOnlyList<LogHistogramBucket> Buckets, bool CountIsLowerBound = false);
 
 public sealed record LogContextView(LogView Line, IReadOnlyList<LogView> Before, IReadOnlyList<LogView> After);
 
@@ -63,10 +85,12 @@ public sealed class LogQueryTimeoutException(TimeSpan limit)
 
 /// <summary>
 /// Log searches for the API and the Logs page: parses the query, scopes it to the caller's tenant (a tenant admin
-/// only ever sees their tenant, whatever the query says), checks the range and limits, and runs it against the hot
-/// store under a time limit that also ends when the caller goes away.
+/// only ever sees their tenant, whatever the query says), checks the range and limits, and runs it under a time limit
+/// that also ends when the caller goes away. The part of the range the hot store holds is searched in memory; the part
+/// before it (lines that have left memory) in the database, with the same query semantics, and the two are joined
+/// into one newest-first answer.
 /// </summary>
-public sealed class LogExplorer(TelemetryStores stores, TimeProvider time, IOptions<LogSearchOptions> options)
+public sealed class LogExplorer(TelemetryStores stores, LogHistorySearch history, TimeProvider time, IOptions<LogSearchOptions> options)
 {
     /// <summary>Bucket sizes the histogram picks from, so that a range gets about 60 to 150 bars.</summary>
     private static readonly int[] NiceBuckets = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
@@ -105,23 +129,106 @@ public sealed class LogExplorer(TelemetryStores stores, TimeProvider time, IOpti
             : null;
     }
 
-    public LogPageView Search(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, int limit, LogRecordId? before, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where the hot store's coverage starts within [from, to): the database answers [from, split), memory [split, to).
+    /// </summary>
+    private (DateTimeOffset Split, DateTimeOffset? HeldSince) Split(DateTimeOffset from, DateTimeOffset to)
     {
-        var result = Run(ct => stores.Logs.Search(new LogSearch { Match = match, TenantId = tenantId, From = from, To = to, Limit = limit, Before = before }, ct), cancellationToken);
-        return new LogPageView([.. result.Items.Select(LogView.From)], result.TotalCount, result.Next?.ToString(), stores.Logs.Stats().Oldest);
+        // Nothing held (a fresh start, or everything evicted): the database answers the whole range.
+        var heldSince = stores.Logs.Stats().Oldest;
+        var split = heldSince is not { } h ? to : h <= from ? from : h >= to ? to : h;
+        return (split, heldSince);
     }
 
-    public LogHistogramView Histogram(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken)
+    private LogHistoryQuery Stored(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, int limit, LogRecordId? before) => new()
     {
-        var buckets = Run(ct => stores.Logs.Histogram(match, tenantId, from, to, bucket, ct), cancellationToken);
-        return new LogHistogramView(from, to, (int)bucket.TotalSeconds, buckets.Sum(b => (long)b.Total), buckets);
-    }
+        Match = match,
+        TenantId = tenantId,
+        FromUnixNano = UnixTime.ToNanos(from),
+        ToUnixNano = UnixTime.ToNanos(to),
+        Limit = limit,
+        Before = before,
+        ScanBudget = Options.DatabaseScanBudget,
+    };
 
-    public LogContextView? Context(LogRecordId id, string? tenantId, int before, int after, CancellationToken cancellationToken)
-    {
-        var context = Run(ct => stores.Logs.Context(id, tenantId, before, after, ct), cancellationToken);
-        return context is null ? null : new LogContextView(LogView.From(context.Anchor), [.. context.Before.Select(LogView.From)], [.. context.After.Select(LogView.From)]);
-    }
+    public Task<LogPageView> SearchAsync(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, int limit, LogRecordId? before, CancellationToken cancellationToken) =>
+        RunAsync(async ct =>
+        {
+            var (split, heldSince) = Split(from, to);
+            var splitNanos = UnixTime.ToNanos(split);
+            var hot = split < to
+                ? stores.Logs.Search(new LogSearch { Match = match, TenantId = tenantId, From = split, To = to, Limit = limit, Before = before }, ct)
+                : null;
+            var items = hot?.Items.Select(LogView.From).ToList() ?? [];
+            long total = hot?.TotalCount ?? 0;
+            var next = hot?.Next?.ToString();
+            var lowerBound = false;
+            if (from < split)
+            {
+                // The cursor moves into the stored part once the page before it ended there (or in memory's last line).
+                var storedBefore = before is { } b && b.TimeUnixNano < splitNanos ? b : (LogRecordId?)null;
+                var wanted = Math.Max(1, limit - items.Count);
+                var stored = await history.SearchAsync(Stored(match, tenantId, from, split, wanted, storedBefore), ct);
+                total += stored.TotalCount;
+                lowerBound = stored.CountIsLowerBound;
+                if (items.Count < limit)
+                {
+                    items.AddRange(stored.Items.Take(limit - items.Count).Select(LogView.From));
+                    next ??= stored.Items.Count >= wanted && items.Count > 0 ? items[^1].Id : null;
+                }
+                else
+                {
+                    next ??= stored.TotalCount > 0 ? items[^1].Id : null;
+                }
+            }
+
+            return new LogPageView(items, total, next, heldSince, SearchedDatabase: from < split, CountIsLowerBound: lowerBound);
+        }, cancellationToken);
+
+    public Task<LogHistogramView> HistogramAsync(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken) =>
+        RunAsync(async ct =>
+        {
+            var (split, _) = Split(from, to);
+            var buckets = stores.Logs.Histogram(match, tenantId, from, to, bucket, ct).ToList();
+            var lowerBound = false;
+            if (from < split)
+            {
+                // Same grid (from `from`, same width): the stored counts add to the first buckets.
+                var (stored, partial) = await history.HistogramAsync(Stored(match, tenantId, from, split, 1, null), bucket, ct);
+                lowerBound = partial;
+                for (var i = 0; i < stored.Count && i < buckets.Count; i++)
+                {
+                    var (a, b) = (buckets[i], stored[i]);
+                    buckets[i] = a with
+                    {
+                        Total = a.Total + b.Total, Trace = a.Trace + b.Trace, Debug = a.Debug + b.Debug, Info = a.Info + b.Info,
+                        Warn = a.Warn + b.Warn, Error = a.Error + b.Error, Fatal = a.Fatal + b.Fatal,
+                    };
+                }
+            }
+
+            return new LogHistogramView(from, to, (int)bucket.TotalSeconds, buckets.Sum(b => (long)b.Total), buckets, lowerBound);
+        }, cancellationToken);
+
+    public Task<LogContextView?> ContextAsync(LogRecordId id, string? tenantId, int before, int after, CancellationToken cancellationToken) =>
+        RunAsync(async ct =>
+        {
+            if (stores.Logs.Context(id, tenantId, before, after, ct) is { } context)
+            {
+                return new LogContextView(LogView.From(context.Anchor), [.. context.Before.Select(LogView.From)], [.. context.After.Select(LogView.From)]);
+            }
+
+            // Not in memory: a stored line's id carries its row id (and its time, which must agree).
+            if (stores.Logs.Stats().Oldest is { } held && UnixTime.FromNanos(id.TimeUnixNano) >= held)
+            {
+                return null;
+            }
+
+            var stored = await history.ContextAsync(id.Sequence, tenantId, before, after, ct);
+            return stored is { } s && s.Anchor.Record.TimeUnixNano == id.TimeUnixNano
+                ? new LogContextView(LogView.From(s.Anchor), [.. s.Before.Select(LogView.From)], [.. s.After.Select(LogView.From)])
+                : null;
+        }, cancellationToken);
 
     /// <summary>A bucket size giving about 60–150 buckets over the range (at least a second).</summary>
     public static TimeSpan ChooseBucket(TimeSpan range)
@@ -138,14 +245,14 @@ public sealed class LogExplorer(TelemetryStores stores, TimeProvider time, IOpti
         return TimeSpan.FromSeconds(NiceBuckets[^1]);
     }
 
-    private T Run<T>(Func<CancellationToken, T> query, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
     {
         // The limit runs on the console's clock, like every other time in a search.
         using var deadline = new CancellationTokenSource(Options.QueryTimeout, time);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return query(limit.Token);
+            return await query(limit.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,8 +1,12 @@
 using Bunit;
+using Microsoft.Data.Sqlite;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Storage;
+using OpsConsole.Data;
+using OpsConsole.Data.Telemetry;
 using OpsConsole.Domain.Security;
 using OpsConsole.Domain.Telemetry;
 using LogsPage = OpsConsole.Web.Components.Pages.Logs;
@@ -10,15 +14,34 @@ using OpsConsole.Web.Logs;
 
 namespace OpsConsole.Web.Tests.Components;
 
-/// <summary>The Logs page over a real hot store: search, tenant scope, bad queries and live tail.</summary>
-public sealed class LogsPageTests
+/// <summary>
+/// The Logs page over a real hot store and a real (SQLite) database: search, tenant scope, bad queries, live tail, and
+/// lines that are only in the database.
+/// </summary>
+public sealed class LogsPageTests : IAsyncLifetime
 {
-    private static (BunitContext Ctx, TelemetryStores Stores) Create(Role role = Role.Operator, string? tenant = null, int tailCap = 100)
+    private readonly string _directory = Directory.CreateTempSubdirectory("opsconsole-logs-page-").FullName;
+    private readonly List<BunitContext> _contexts = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private (BunitContext Ctx, TelemetryStores Stores) Create(Role role = Role.Operator, string? tenant = null, int tailCap = 100)
     {
         var ctx = ComponentTestContext.Create(role, tenant);
         var stores = new TelemetryStores(new HotStoreOptions(), TimeProvider.System);
+        ctx.Services.AddOpsConsoleData(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source=page{_contexts.Count}.db" }, _directory);
         ctx.Services.AddSingleton(stores);
-        ctx.Services.AddSingleton(new LogExplorer(stores, TimeProvider.System, Options.Create(new LogSearchOptions { TailMaxLinesPerSecond = tailCap })));
+        ctx.Services.AddSingleton(sp => new LogExplorer(
+            stores, sp.GetRequiredService<LogHistorySearch>(), TimeProvider.System, Options.Create(new LogSearchOptions { TailMaxLinesPerSecond = tailCap })));
+        ctx.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync().GetAwaiter().GetResult();
+        _contexts.Add(ctx);
         return (ctx, stores);
     }
 
@@ -55,6 +78,24 @@ public sealed class LogsPageTests
         Assert.Contains("2 matching lines, newest first", cut.Find("[data-testid=log-count]").TextContent);
         Assert.Equal(2, cut.FindAll("[data-testid=histogram-bar]").Sum(b => int.Parse(b.GetAttribute("data-total")!, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal("timeout", cut.Find("input[data-testid=log-query]").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Search_OlderLinesComeFromTheDatabase_JoinedNewestFirstAndSaidSo()
+    {
+        var (ctx, stores) = Create();
+        await using var _ = ctx;
+        stores.Logs.Add([Record("acme", 60, "upstream timeout in memory", "error")]);
+        await ctx.Services.GetRequiredService<TelemetryWriter>().WriteAsync(
+            new TelemetryBatch { Logs = [Record("acme", 3 * 3600, "upstream timeout stored", "warn")] }, CancellationToken.None);
+        var navigation = ctx.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameters(new Dictionary<string, object?> { ["q"] = "timeout", ["range"] = "6h" }));
+
+        var cut = ctx.Render<LogsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["upstream timeout in memory", "upstream timeout stored"], Messages(cut, "log-results")));
+        Assert.Contains("2 matching lines", cut.Find("[data-testid=log-count]").TextContent);
+        Assert.Contains("older ones from the database", cut.Find("[data-testid=log-held-since]").TextContent);
     }
 
     [Fact]

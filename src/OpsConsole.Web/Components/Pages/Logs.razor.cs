@@ -138,10 +138,8 @@ public partial class Logs
         var (match, tenant, from, to) = (_match, _tenantId, _from, _to);
         try
         {
-            var (page, histogram) = await Task.Run(
-                () => (Explorer.Search(match, tenant, from, to, PageSize, null, cancellation.Token),
-                       Explorer.Histogram(match, tenant, from, to, LogExplorer.ChooseBucket(to - from), cancellation.Token)),
-                cancellation.Token);
+            var page = await Task.Run(() => Explorer.SearchAsync(match, tenant, from, to, PageSize, null, cancellation.Token), cancellation.Token);
+            var histogram = await Task.Run(() => Explorer.HistogramAsync(match, tenant, from, to, LogExplorer.ChooseBucket(to - from), cancellation.Token), cancellation.Token);
             (_page, _histogram) = (page, histogram);
             _lines.Clear();
             _lines.AddRange(page.Items);
@@ -175,7 +173,7 @@ public partial class Logs
         var (match, tenant, from, to) = (_match, _tenantId, _from, _to);
         try
         {
-            var page = await Task.Run(() => Explorer.Search(match, tenant, from, to, PageSize, before, token), token);
+            var page = await Task.Run(() => Explorer.SearchAsync(match, tenant, from, to, PageSize, before, token), token);
             _page = page;
             _lines.AddRange(page.Items);
         }
@@ -244,8 +242,8 @@ public partial class Logs
         var token = _searchCancellation?.Token ?? CancellationToken.None;
         try
         {
-            _context = await Task.Run(() => Explorer.Context(id, _tenantId, 10, 10, token), token);
-            _error = _context is null ? "That line has left memory; search again to see what is held now." : null;
+            _context = await Task.Run(() => Explorer.ContextAsync(id, _tenantId, 10, 10, token), token);
+            _error = _context is null ? "That line is no longer stored (past retention); search again." : null;
         }
         catch (LogQueryTimeoutException e)
         {
