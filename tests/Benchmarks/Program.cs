@@ -24,6 +24,11 @@ public static class BenchmarkProgram
             return await PromQlSideBySide.RunAsync(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "explorers")
+        {
+            return await ExplorerBenchmark.RunAsync(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "triage")
         {
             return await TriageBenchmark.RunAsync(args[1..]);

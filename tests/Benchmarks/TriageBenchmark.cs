@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Playwright;
 using OpsConsole.Web.Seeding;
+using static OpsConsole.Benchmarks.BenchTools;
 
 namespace OpsConsole.Benchmarks;
 
@@ -114,12 +115,8 @@ public static class TriageBenchmark
         }
     }
 
-    private static string Row(string name, List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        double At(double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-        return $"| {name} | {At(0.5):F0} ms | {At(0.95):F0} ms | {sorted[^1]:F0} ms |";
-    }
+    private static string Row(string name, List<double> values) =>
+        $"| {name} | {Percentile(values, 0.5):F0} ms | {Percentile(values, 0.95):F0} ms | {values.Max():F0} ms |";
 
     private static async Task PostAsync(HttpClient http, string json)
     {
@@ -190,14 +187,6 @@ public static class TriageBenchmark
         var status = File.ReadAllLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return status is null ? 0 : long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static int FreePort()
     {
