@@ -124,10 +124,30 @@ public abstract class LogHistorySearchTests<TFixture>(TFixture db) : IClassFixtu
         Assert.Equal(lines.Count(l => l.Second is >= -10 and < 290), first.Total);
     }
 
+    [Theory]
+    [InlineData("level:error")]
+    [InlineData("service:rag-service level:warn")]
+    [InlineData("")]
+    public async Task Histogram_OfColumnsOnlyQueries_CountsInSqlTheSameAsTheLines(string text)
+    {
+        var query = Query(text);
+        var expected = LogCorpus.QueryCases.Select(c => ((string)c[0], (Func<Line, bool>)c[1])).FirstOrDefault(c => c.Item1 == text).Item2
+            ?? (l => l.Service == "rag-service" && l.Level == "warn");
+        var lines = Corpus.Lines.Where(expected).ToList();
+
+        var (buckets, lowerBound) = await _search.HistogramAsync(query, TimeSpan.FromMinutes(5));
+
+        Assert.False(lowerBound);
+        Assert.Equal(lines.Count, buckets.Sum(b => b.Total));
+        Assert.Equal(lines.Count(l => l.Level == "warn"), buckets.Sum(b => b.Warn));
+        Assert.Equal(lines.Count(l => l.Second is >= 290 and < 590), buckets[1].Total);
+    }
+
     [Fact]
     public async Task Search_PastTheScanBudget_SaysTheCountIsALowerBound()
     {
-        var page = await _search.SearchAsync(Query("") with { ScanBudget = 100, Limit = 10 });
+        // Every line is a candidate for a NOT (no text to look up), so the budget is what stops the walk.
+        var page = await _search.SearchAsync(Query("NOT kaboom") with { ScanBudget = 100, Limit = 10 });
 
         Assert.True(page.CountIsLowerBound);
         Assert.Equal(100, page.TotalCount);

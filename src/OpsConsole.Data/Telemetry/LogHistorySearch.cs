@@ -57,6 +57,11 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
     public async Task<LogHistoryPage> SearchAsync(LogHistoryQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (await ColumnsOnlyAsync(query, ct) is { } direct)
+        {
+            return direct;
+        }
+
         var items = new List<StoredLogRecord>();
         var limit = Math.Max(1, query.Limit);
         var (total, truncated) = await ScanAsync(query, record =>
@@ -99,12 +104,35 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
         var bucketNanos = (ulong)bucket.Ticks * 100UL;
         var count = (int)Math.Max(1, (query.ToUnixNano - query.FromUnixNano + bucketNanos - 1) / bucketNanos);
         var counts = new int[count, 7];
-        var (_, truncated) = await ScanAsync(query, record =>
+        var truncated = false;
+        var pushed = Pushdown.From(query.Match, query.TenantId);
+        if (pushed.Covers)
         {
-            var i = (int)((record.Record.TimeUnixNano - query.FromUnixNano) / bucketNanos);
-            counts[i, 0]++;
-            counts[i, LevelColumn(record.Record.Level)]++;
-        }, ct);
+            // The columns answer the whole query: SQL counts per bucket and level, exactly.
+            if (!pushed.Impossible && query.FromUnixNano < query.ToUnixNano)
+            {
+                long from = (long)query.FromUnixNano, width = (long)bucketNanos;
+                await using var db = await factory.CreateDbContextAsync(ct);
+                var grouped = await Filter(db.Logs.AsNoTracking(), query, pushed)
+                    .GroupBy(l => new { Bucket = (l.TimeUnixNano - from) / width, l.Level })
+                    .Select(g => new { g.Key.Bucket, g.Key.Level, Count = g.Count() })
+                    .ToListAsync(ct);
+                foreach (var g in grouped)
+                {
+                    counts[(int)g.Bucket, 0] += g.Count;
+                    counts[(int)g.Bucket, LevelColumn(g.Level)] += g.Count;
+                }
+            }
+        }
+        else
+        {
+            (_, truncated) = await ScanAsync(query, record =>
+            {
+                var i = (int)((record.Record.TimeUnixNano - query.FromUnixNano) / bucketNanos);
+                counts[i, 0]++;
+                counts[i, LevelColumn(record.Record.Level)]++;
+            }, ct);
+        }
         var start = UnixTime.FromNanos(query.FromUnixNano);
         var buckets = new LogHistogramBucket[count];
         for (var i = 0; i < count; i++)
@@ -124,6 +152,59 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
         "error" => 5,
         _ => 6,
     };
+
+    /// <summary>The range and the pushed-down column conditions.</summary>
+    private static IQueryable<LogRow> Filter(IQueryable<LogRow> rows, LogHistoryQuery query, Pushdown pushed)
+    {
+        long from = (long)query.FromUnixNano, to = (long)query.ToUnixNano;
+        rows = rows.Where(l => l.TimeUnixNano >= from && l.TimeUnixNano < to);
+        if (pushed.Tenant is { } tenant)
+        {
+            rows = rows.Where(l => l.TenantId == tenant);
+        }
+
+        if (pushed.Service is { } service)
+        {
+            rows = rows.Where(l => l.ServiceName == service);
+        }
+
+        if (pushed.Level is { } level)
+        {
+            rows = rows.Where(l => l.Level == level);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// A query the columns answer whole (no text, only level/service/tenant equality, or nothing): the page and the
+    /// exact count come straight from SQL, with no candidate checking and no scan budget.
+    /// </summary>
+    private async Task<LogHistoryPage?> ColumnsOnlyAsync(LogHistoryQuery query, CancellationToken ct)
+    {
+        var pushed = Pushdown.From(query.Match, query.TenantId);
+        if (!pushed.Covers || query.FromUnixNano >= query.ToUnixNano)
+        {
+            return null;
+        }
+
+        if (pushed.Impossible)
+        {
+            return new LogHistoryPage([], 0, false);
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = Filter(db.Logs.AsNoTracking(), query, pushed);
+        var total = await rows.LongCountAsync(ct);
+        if (query.Before is { } b)
+        {
+            long time = (long)b.TimeUnixNano, id = b.Sequence;
+            rows = rows.Where(l => l.TimeUnixNano < time || (l.TimeUnixNano == time && l.Id < id));
+        }
+
+        var page = await rows.OrderByDescending(l => l.TimeUnixNano).ThenByDescending(l => l.Id).Take(Math.Max(1, query.Limit)).ToListAsync(ct);
+        return new LogHistoryPage([.. page.Select(r => new StoredLogRecord(r.Id, TelemetryRows.FromRow(r)))], total, false);
+    }
 
     /// <summary>Walks every matching line of the range, newest first; returns how many and whether the budget cut it short.</summary>
     private async Task<(long Total, bool Truncated)> ScanAsync(LogHistoryQuery query, Action<StoredLogRecord> onMatch, CancellationToken ct)
@@ -148,30 +229,9 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
         // Candidates as (time, id): the full-text hits among indexed rows, and every unindexed row, in the range.
         var candidates = new List<(long Time, long Id)>();
         var budget = query.ScanBudget + 1;
-        IQueryable<LogRow> Filter(IQueryable<LogRow> rows)
-        {
-            rows = rows.Where(l => l.TimeUnixNano >= from && l.TimeUnixNano < to);
-            if (pushed.Tenant is { } tenant)
-            {
-                rows = rows.Where(l => l.TenantId == tenant);
-            }
-
-            if (pushed.Service is { } service)
-            {
-                rows = rows.Where(l => l.ServiceName == service);
-            }
-
-            if (pushed.Level is { } level)
-            {
-                rows = rows.Where(l => l.Level == level);
-            }
-
-            return rows;
-        }
-
         async Task Add(IQueryable<LogRow> rows)
         {
-            var found = await Filter(rows).OrderByDescending(l => l.TimeUnixNano).ThenByDescending(l => l.Id)
+            var found = await Filter(rows, query, pushed).OrderByDescending(l => l.TimeUnixNano).ThenByDescending(l => l.Id)
                 .Select(l => new { l.TimeUnixNano, l.Id }).Take(budget).ToListAsync(ct);
             candidates.AddRange(found.Select(f => (f.TimeUnixNano, f.Id)));
         }
@@ -222,18 +282,28 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
         return (total, truncated);
     }
 
-    /// <summary>Top-level equality conditions on columns: tenant (also from the caller's scope), service, level.</summary>
-    private sealed record Pushdown(string? Tenant, string? Service, string? Level, bool Impossible)
+    /// <summary>
+    /// Top-level equality conditions on columns: tenant (also from the caller's scope), service, level; whether they
+    /// (with match-all parts) are the whole query; whether they contradict each other.
+    /// </summary>
+    private sealed record Pushdown(string? Tenant, string? Service, string? Level, bool Impossible, bool Covers)
     {
         public static Pushdown From(LogMatch match, string? scopeTenant)
         {
             var conditions = match is AndMatch and ? and.Children : [match];
             string? tenant = scopeTenant, service = null, level = null;
             var impossible = false;
+            var covers = true;
             foreach (var c in conditions)
             {
-                if (c is not FieldMatch f)
+                if (c is AllMatch)
                 {
+                    continue;
+                }
+
+                if (c is not FieldMatch { Field.Kind: LogFieldKind.Tenant or LogFieldKind.Service or LogFieldKind.Level } f)
+                {
+                    covers = false;
                     continue;
                 }
 
@@ -247,16 +317,14 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
                         impossible |= service is not null && service != f.Value;
                         service = f.Value;
                         break;
-                    case LogFieldKind.Level:
+                    default:
                         impossible |= level is not null && level != f.Value;
                         level = f.Value;
-                        break;
-                    default:
                         break;
                 }
             }
 
-            return new Pushdown(tenant, service, level, impossible);
+            return new Pushdown(tenant, service, level, impossible, covers);
         }
     }
 
