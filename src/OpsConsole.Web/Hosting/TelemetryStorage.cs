@@ -113,6 +113,9 @@ public sealed partial class HotWindowLoader(
             stores.Spans.MarkCoveredFrom(UnixTime.FromNanos(FromNanos(o.Traces)));
         }
 
+        // Likewise the log lines: all of the window, or (when the limit cut it) from just after the oldest line loaded.
+        stores.Logs.MarkCoveredFrom(UnixTime.FromNanos(logs.Count < MaxLogs || logs.Count == 0 ? FromNanos(o.Logs) : logs[^1].TimeUnixNano + 1));
+
         health.OnCommitted(new TelemetryBatch { HealthChecks = [.. checks.Reverse()] });
         LogReloaded(logger, spans.Count, logs.Count, samples.Count);
     }

@@ -132,11 +132,11 @@ public sealed class LogExplorer(TelemetryStores stores, LogHistorySearch history
     /// <summary>
     /// Where the hot store's coverage starts within [from, to): the database answers [from, split), memory [split, to).
     /// </summary>
-    private (DateTimeOffset Split, DateTimeOffset? HeldSince) Split(DateTimeOffset from, DateTimeOffset to)
+    private (DateTimeOffset Split, DateTimeOffset HeldSince) Split(DateTimeOffset from, DateTimeOffset to)
     {
-        // Nothing held (a fresh start, or everything evicted): the database answers the whole range.
-        var heldSince = stores.Logs.Stats().Oldest;
-        var split = heldSince is not { } h ? to : h <= from ? from : h >= to ? to : h;
+        // Memory holds every line from CompleteSince on (older ones it may hold too, but not all of them).
+        var heldSince = stores.Logs.CompleteSince;
+        var split = heldSince <= from ? from : heldSince >= to ? to : heldSince;
         return (split, heldSince);
     }
 
@@ -218,8 +218,9 @@ public sealed class LogExplorer(TelemetryStores stores, LogHistorySearch history
                 return new LogContextView(LogView.From(context.Anchor), [.. context.Before.Select(LogView.From)], [.. context.After.Select(LogView.From)]);
             }
 
-            // Not in memory: a stored line's id carries its row id (and its time, which must agree).
-            if (stores.Logs.Stats().Oldest is { } held && UnixTime.FromNanos(id.TimeUnixNano) >= held)
+            // Not in memory: a stored line's id carries its row id (and its time, which must agree). Lines memory
+            // is complete for never need the database.
+            if (UnixTime.FromNanos(id.TimeUnixNano) >= stores.Logs.CompleteSince)
             {
                 return null;
             }

@@ -247,6 +247,34 @@ public sealed class LogStoreTests
     }
 
     [Fact]
+    public void CompleteSince_FromCreation_BackToTheReloadedWindow_AndPastWhatTheBudgetEvicted()
+    {
+        var store = NewStore(segmentCapacity: 32, budget: 120_000);
+        var created = store.CompleteSince;
+        store.MarkCoveredFrom(Base);
+        var reloaded = store.CompleteSince;
+        store.MarkCoveredFrom(Base + TimeSpan.FromMinutes(30)); // never moves forward
+
+        // A late line stamped before everything else, then enough lines in time order to overflow the budget.
+        store.Add([Record(0) with { TimeUnixNano = Nanos(TimeSpan.FromMilliseconds(-5_000)) }]);
+        for (var b = 0; b < 100; b++)
+        {
+            store.Add([.. Enumerable.Range(b * 20, 20).Select(i => Record(i) with { TimeUnixNano = Nanos(TimeSpan.FromMilliseconds(i * 100)) })]);
+        }
+
+        var held = store.Query(new LogQuery { Limit = 10_000 }).Items.Select(IndexOf).ToHashSet();
+        var firstHeld = Enumerable.Range(0, 2000).First(held.Contains);
+
+        Assert.Equal(_time.GetUtcNow(), created);
+        Assert.Equal(Base, reloaded);
+        Assert.True(store.Stats().Evicted > 0);
+
+        // Every line from CompleteSince on is held; the one just before it is not (it left over the budget).
+        Assert.InRange(store.CompleteSince, Base + TimeSpan.FromMilliseconds(((firstHeld - 1) * 100) + 0.0001), Base + TimeSpan.FromMilliseconds(firstHeld * 100));
+        Assert.All(Enumerable.Range(firstHeld, 2000 - firstHeld), i => Assert.Contains(i, held));
+    }
+
+    [Fact]
     public void Add_RecordWithoutEventTime_UsesObservedTime()
     {
         // Arrange

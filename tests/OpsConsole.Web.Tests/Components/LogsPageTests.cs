@@ -32,10 +32,13 @@ public sealed class LogsPageTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private (BunitContext Ctx, TelemetryStores Stores) Create(Role role = Role.Operator, string? tenant = null, int tailCap = 100)
+    /// <summary>A page context over a fresh database; memory holds every line of the last <paramref name="heldFor"/>
+    /// (as the start-up reload marks it, default a day), older ones come from the database.</summary>
+    private (BunitContext Ctx, TelemetryStores Stores) Create(Role role = Role.Operator, string? tenant = null, int tailCap = 100, TimeSpan? heldFor = null)
     {
         var ctx = ComponentTestContext.Create(role, tenant);
         var stores = new TelemetryStores(new HotStoreOptions(), TimeProvider.System);
+        stores.Logs.MarkCoveredFrom(DateTimeOffset.UtcNow - (heldFor ?? TimeSpan.FromDays(1)));
         ctx.Services.AddOpsConsoleData(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source=page{_contexts.Count}.db" }, _directory);
         ctx.Services.AddSingleton(stores);
         ctx.Services.AddSingleton(sp => new LogExplorer(
@@ -83,7 +86,7 @@ public sealed class LogsPageTests : IAsyncLifetime
     [Fact]
     public async Task Search_OlderLinesComeFromTheDatabase_JoinedNewestFirstAndSaidSo()
     {
-        var (ctx, stores) = Create();
+        var (ctx, stores) = Create(heldFor: TimeSpan.FromHours(1));
         await using var _ = ctx;
         stores.Logs.Add([Record("acme", 60, "upstream timeout in memory", "error")]);
         await ctx.Services.GetRequiredService<TelemetryWriter>().WriteAsync(

@@ -34,6 +34,8 @@ public sealed class LogStore
     private long _evicted;
     private long _rejected;
     private long _lastSweepTicks = long.MinValue;
+    private ulong _coveredFromNs;
+    private ulong _budgetEvictedThroughNs;
 
     public LogStore(StoreLimits limits, TimeProvider timeProvider)
         : this(limits, timeProvider, SegmentCapacity)
@@ -52,7 +54,36 @@ public sealed class LogStore
         _segmentCapacity = segmentCapacity;
         _head = NewSegment();
         _bytes = _head.EstimatedBytes;
+        _coveredFromNs = UnixTime.ToNanos(timeProvider.GetUtcNow());
         Tail = new LogTail(timeProvider);
+    }
+
+    /// <summary>
+    /// The store holds every line stamped at or after this instant that was stored while it ran: from its creation, or
+    /// from the start of the window reloaded into it (<see cref="MarkCoveredFrom"/>), but never before the retention
+    /// cutoff or the newest line that left memory over the budget. Older lines are only in the database.
+    /// </summary>
+    public DateTimeOffset CompleteSince
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            lock (_gate)
+            {
+                var ns = Math.Max(Math.Max(_coveredFromNs, UnixTime.ToNanos(now - _limits.Retention)), _budgetEvictedThroughNs == 0 ? 0 : _budgetEvictedThroughNs + 1);
+                return UnixTime.FromNanos(ns + 99); // up to a whole tick, never before a line that left
+            }
+        }
+    }
+
+    /// <summary>Says that every line from <paramref name="from"/> on was loaded into the store (the start-up reload);
+    /// only ever moves the covered window back.</summary>
+    public void MarkCoveredFrom(DateTimeOffset from)
+    {
+        lock (_gate)
+        {
+            _coveredFromNs = Math.Min(_coveredFromNs, UnixTime.ToNanos(from));
+        }
     }
 
     /// <summary>Newly stored records, pushed to live-tail subscribers as they arrive.</summary>
@@ -527,6 +558,7 @@ public sealed class LogStore
 
             while (_bytes > _limits.MemoryBudgetBytes && oldest.LiveCount > 0)
             {
+                _budgetEvictedThroughNs = Math.Max(_budgetEvictedThroughNs, oldest.OldestLiveTime);
                 var before = oldest.EstimatedBytes;
                 oldest.DropOldest();
                 _bytes += oldest.EstimatedBytes - before;

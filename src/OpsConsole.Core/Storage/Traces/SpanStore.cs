@@ -64,7 +64,7 @@ public sealed class SpanStore
             lock (_gate)
             {
                 var ns = Math.Max(Math.Max(_coveredFromNs, Cutoff(now)), _budgetEvictedThroughNs == 0 ? 0 : _budgetEvictedThroughNs + 1);
-                return UnixTime.FromNanos(ns);
+                return UnixTime.FromNanos(ns + 99); // up to a whole tick, never before a line that left
             }
         }
     }
