@@ -195,6 +195,11 @@ public sealed partial class DashboardStore(
             return bad;
         }
 
+        if (dashboard.Uid == "new")
+        {
+            return DashboardChange.Fail(DashboardChangeOutcome.Invalid, "uid 'new' is reserved (/dashboards/new is the editor for a new dashboard); choose another uid");
+        }
+
         await _changes.WaitAsync(ct);
         try
         {

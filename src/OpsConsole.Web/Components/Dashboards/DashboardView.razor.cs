@@ -44,6 +44,9 @@ public sealed partial class DashboardView
 
     [Parameter, EditorRequired] public string Uid { get; set; } = "";
 
+    /// <summary>A dashboard to show instead of the catalog's (the editor's live preview): no page title, no edit or export buttons.</summary>
+    [Parameter] public Dashboard? Preview { get; set; }
+
     [Inject] private IDashboardCatalog Catalog { get; set; } = default!;
 
     [Inject] private PromQlQueries Queries { get; set; } = default!;
@@ -74,7 +77,7 @@ public sealed partial class DashboardView
     private async Task LoadAsync()
     {
         var uri = Navigation.Uri;
-        if (uri == _loadedUri && _entry?.Dashboard.Uid == Uid)
+        if (uri == _loadedUri && _entry?.Dashboard.Uid == Uid && (Preview is null || ReferenceEquals(_entry.Dashboard, Preview)))
         {
             return;
         }
@@ -84,7 +87,7 @@ public sealed partial class DashboardView
         _loading?.Cancel();
         _loading?.Dispose();
         _loading = new CancellationTokenSource();
-        _entry = Catalog.Find(Uid);
+        _entry = Preview is null ? Catalog.Find(Uid) : new DashboardEntry(Preview, "preview");
         if (_entry is null)
         {
             return;
