@@ -3,9 +3,12 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using OpsConsole.Core.Alerting;
 using OpsConsole.Core.Dashboards;
+using OpsConsole.Core.Ingestion;
 using OpsConsole.Core.Storage;
 using OpsConsole.Domain.Security;
+using OpsConsole.Domain.Telemetry;
 using OpsConsole.Web.Components.Charts;
 using OpsConsole.Web.Components.Dashboards;
 using OpsConsole.Web.Components.Pages;
@@ -20,19 +23,29 @@ public sealed class DashboardEditorTests : IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("opsconsole-editor-").FullName;
     private BunitContext? _ctx;
+    private BunitJSModuleInterop? _chart;
 
-    private async Task<(BunitContext Ctx, DashboardStore Store)> CreateAsync(Role role = Role.Admin)
+    private readonly TelemetryStores _stores = new(new HotStoreOptions(), TimeProvider.System);
+
+    private async Task<(BunitContext Ctx, DashboardStore Store)> CreateAsync(Role role = Role.Admin, string? tenant = null, IReadOnlyList<Alert>? alerts = null)
     {
         File.WriteAllText(Path.Combine(_folder, "team.json"), DashboardApiTests.Doc("team", "Team"));
-        var ctx = ComponentTestContext.Create(role);
+        var ctx = ComponentTestContext.Create(role, tenant);
         _ctx = ctx;
-        await DashboardServices.AddAsync(ctx.Services, new TelemetryStores(new HotStoreOptions(), TimeProvider.System));
+        await DashboardServices.AddAsync(ctx.Services, _stores);
         var data = (ServiceProvider)ctx.Services.Last(d => d.ServiceType == typeof(ServiceProvider)).ImplementationInstance!;
         var store = await DashboardServices.AddStoreAsync(ctx.Services, data, _folder);
+        if (alerts is not null)
+        {
+            var alertStore = new AlertStore(data.GetRequiredService<IAlertingRepository>(), TimeProvider.System);
+            alertStore.Load(alerts);
+            ctx.Services.AddSingleton(alertStore);
+        }
         ctx.Services.AddSingleton(TimeProvider.System);
         ctx.Services.AddScoped<DashboardLiveSession>();
         ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        ctx.JSInterop.SetupModule(OcChart.ModulePath).Mode = JSRuntimeMode.Loose;
+        _chart = ctx.JSInterop.SetupModule(OcChart.ModulePath);
+        _chart.Mode = JSRuntimeMode.Loose;
         return (ctx, store);
     }
 
@@ -174,6 +187,44 @@ public sealed class DashboardEditorTests : IAsyncDisposable
 
         Assert.Equal("/api/v1/dashboards/team/export", cut.Find("[data-testid=dashboard-export]").GetAttribute("href"));
         Assert.Equal(canEdit, cut.FindAll("[data-testid=dashboard-edit]").Count == 1);
+    }
+
+    [Theory]
+    [InlineData(Role.TenantAdmin, "acme", "AcmeSlow")]
+    [InlineData(Role.Operator, null, "AcmeSlow,GlobexDown")]
+    public async Task DashboardPage_MarksTheViewersAlertsOnTimeSeries_ATenantAdminNeverSeesAnotherTenants(Role role, string? tenant, string expected)
+    {
+        var now = DateTimeOffset.UtcNow;
+        Alert Firing(string name, string severity, string alertTenant) => new()
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Labels = LabelSet.From(("alertname", name), ("severity", severity)),
+            State = AlertState.Firing,
+            Origin = AlertOrigin.Rule,
+            ActiveAt = now.AddMinutes(-12),
+            FiredAt = now.AddMinutes(-10),
+            UpdatedAt = now,
+            TenantId = alertTenant,
+        };
+        var samples = new List<SeriesSample>();
+        for (var i = 0; i <= 40; i++)
+        {
+            foreach (var t in new[] { "acme", "globex" })
+            {
+                samples.Add(new SeriesSample("default", LabelSet.From(("__name__", "http_requests_total"), ("tenant_id", t)), now.ToUnixTimeMilliseconds() - ((40 - i) * 15_000L), i * 10.0));
+            }
+        }
+
+        _stores.Store(new TelemetryBatch { Samples = samples });
+        var (ctx, _) = await CreateAsync(role, tenant, [Firing("AcmeSlow", "warning", "acme"), Firing("GlobexDown", "critical", "globex")]);
+        var chart = _chart!;
+
+        var cut = ctx.Render<DashboardView>(p => p.Add(v => v.Uid, "team"));
+
+        cut.WaitForState(() => chart.Invocations.Any(i => i.Identifier == "create"), TimeSpan.FromSeconds(20));
+        var spec = (ChartSpec)chart.Invocations.First(i => i.Identifier == "create").Arguments[2]!;
+        Assert.Equal(expected, string.Join(',', spec.Annotations.Select(a => a.Label).Order()));
+        Assert.All(spec.Annotations, a => Assert.Equal(a.Label == "AcmeSlow" ? AlertAnnotations.Amber : PanelStyle.Hex("red", false), a.Color));
     }
 
     [Fact]
