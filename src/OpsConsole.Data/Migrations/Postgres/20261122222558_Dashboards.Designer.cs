@@ -12,7 +12,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOpsDbContext))]
-    [Migration("20261122214208_Dashboards")]
+    [Migration("20261122222558_Dashboards")]
     partial class Dashboards
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOpsDbContext))]
-    [Migration("20261122214203_Dashboards")]
+    [Migration("20261122222550_Dashboards")]
     partial class Dashboards
     {
         /// <inheritdoc />
