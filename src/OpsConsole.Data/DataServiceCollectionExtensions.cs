@@ -41,6 +41,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RuleGroupRepository>();
+        services.AddSingleton<DashboardRepository>();
         services.AddSingleton<AlertingRepository>();
         services.AddSingleton<IAlertingRepository>(sp => sp.GetRequiredService<AlertingRepository>());
         services.AddSingleton<TelemetryWriter>();

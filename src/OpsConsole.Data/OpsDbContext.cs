@@ -22,6 +22,8 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<MetricMetadataRow> MetricMetadata => Set<MetricMetadataRow>();
     public DbSet<HealthCheckRow> HealthChecks => Set<HealthCheckRow>();
     public DbSet<RuleGroupEntity> RuleGroups => Set<RuleGroupEntity>();
+    public DbSet<DashboardEntity> Dashboards => Set<DashboardEntity>();
+    public DbSet<DashboardVersionEntity> DashboardVersions => Set<DashboardVersionEntity>();
     public DbSet<AlertEntity> Alerts => Set<AlertEntity>();
     public DbSet<AlertHistoryEntity> AlertHistory => Set<AlertHistoryEntity>();
     public DbSet<SilenceEntity> Silences => Set<SilenceEntity>();

@@ -5,12 +5,16 @@ namespace OpsConsole.Core.Dashboards;
 /// <summary>A document that could not be provisioned, and why.</summary>
 public sealed record DashboardProblem(string Source, IReadOnlyList<string> Errors);
 
-/// <summary>A dashboard and where it came from (a provisioned file; later the database).</summary>
-public sealed record DashboardEntry(Dashboard Dashboard, string Source);
+/// <summary>
+/// A dashboard and where it came from (a provisioned file, a save in the console), with its stored version: 1 for the
+/// first, one more for each save. <paramref name="Edited"/>: a provisioned dashboard an administrator has saved since.
+/// </summary>
+public sealed record DashboardEntry(
+    Dashboard Dashboard, string Source, int Version = 1, bool Provisioned = false, bool Edited = false, string? UpdatedBy = null, DateTimeOffset? UpdatedAt = null);
 
 /// <summary>
-/// The dashboards the console knows. Provisioned files feed <see cref="InMemoryDashboardCatalog"/>; a persistent,
-/// versioned store (edited in the UI) can implement this interface later.
+/// The dashboards the console knows: the database-backed, versioned store in the console, or
+/// <see cref="InMemoryDashboardCatalog"/> (provisioned files only; used by tests of the pages).
 /// </summary>
 public interface IDashboardCatalog
 {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using OpsConsole.Core.Dashboards;
 using OpsConsole.Web.Auditing;
-using OpsConsole.Web.Security;
 
 namespace OpsConsole.Web.Dashboards;
 
@@ -18,10 +17,10 @@ public sealed record DashboardImport(DashboardImportOutcome Outcome, Dashboard? 
 
 /// <summary>
 /// Imports a Grafana dashboard into the catalog (the admin API and the Dashboards page both use it): maps it with
-/// <see cref="GrafanaImport"/>, refuses a uid that is taken, adds it and writes an audit entry. Imported dashboards are
-/// held in memory until the console restarts; keep the JSON (or export it from the dashboard) to provision it for good.
+/// <see cref="GrafanaImport"/> and creates it through <see cref="DashboardStore"/> (stored as version 1, audited as
+/// <c>dashboard.create</c> and <c>dashboard.import</c>); a uid that is taken is refused.
 /// </summary>
-public sealed class GrafanaImporter(InMemoryDashboardCatalog catalog, AuditTrail audit)
+public sealed class GrafanaImporter(DashboardStore store, AuditTrail audit)
 {
     /// <summary>The largest Grafana file accepted.</summary>
     public const int MaxBytes = 5 * 1024 * 1024;
@@ -36,10 +35,16 @@ public sealed class GrafanaImporter(InMemoryDashboardCatalog catalog, AuditTrail
             return new DashboardImport(DashboardImportOutcome.Invalid, null, result.Warnings, result.Errors);
         }
 
-        if (!catalog.TryAdd(dashboard, $"Grafana import by {user.GetActor()}"))
+        var saved = await store.CreateAsync(dashboard, "Imported from Grafana", user, remoteAddress, ct);
+        if (saved.Outcome == DashboardChangeOutcome.UidTaken)
         {
             return new DashboardImport(DashboardImportOutcome.UidTaken, null, result.Warnings,
                 [$"A dashboard with the uid '{dashboard.Uid}' already exists; change the uid in the Grafana JSON and import again. Nothing was changed."]);
+        }
+
+        if (saved.Outcome != DashboardChangeOutcome.Saved)
+        {
+            return new DashboardImport(DashboardImportOutcome.Invalid, null, result.Warnings, saved.Errors);
         }
 
         await audit.RecordAsync(user, "dashboard.import", "dashboard", dashboard.Uid,

@@ -121,8 +121,8 @@ public static class OpsConsoleHost
         services.AddOpsConsoleAlerting(builder.Configuration);
         services.AddOpsConsoleRules(builder.Configuration);
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
-        services.AddSingleton<InMemoryDashboardCatalog>();
-        services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<InMemoryDashboardCatalog>());
+        services.AddSingleton<DashboardStore>();
+        services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<DashboardStore>());
         services.AddScoped<DashboardLiveSession>();
         services.AddSingleton<GrafanaImporter>();
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));
@@ -179,9 +179,7 @@ public static class OpsConsoleHost
         await app.Services.GetRequiredService<HotWindowLoader>().LoadAsync(startup.Token);
         await app.Services.LoadAlertingAsync(startup.Token);
         await app.Services.GetRequiredService<RuleGroupCatalog>().LoadAsync(startup.Token);
-        var dashboards = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
-        app.Services.GetRequiredService<InMemoryDashboardCatalog>().LoadDirectory(
-            Path.Combine(app.Environment.ContentRootPath, dashboards.Directory), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpsConsole.Dashboards"));
+        await app.Services.GetRequiredService<DashboardStore>().LoadAsync(startup.Token);
         if (app.Environment.IsDevelopment())
         {
             await app.Services.GetRequiredService<DevelopmentSeeder>().SeedAsync(startup.Token);

@@ -1,11 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using OpsConsole.Core.Dashboards;
 using OpsConsole.Domain.Security;
-using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Components.Pages;
-using OpsConsole.Web.Dashboards;
 using OpsConsole.Web.Tests.Components;
 
 namespace OpsConsole.Web.Tests.Dashboards;
@@ -24,13 +20,11 @@ public sealed class DashboardListTests
     private static async Task<BunitContext> Create(Role role)
     {
         var ctx = ComponentTestContext.Create(role);
-        var catalog = new InMemoryDashboardCatalog();
-        catalog.LoadDirectory(ProvisionedDashboardsTests.RepoDashboards(), NullLogger.Instance);
         var services = new ServiceCollection();
         await DashboardServices.AddAsync(services, new Core.Storage.TelemetryStores(new Core.Storage.HotStoreOptions(), TimeProvider.System));
         var data = services.BuildServiceProvider().GetRequiredService<ServiceProvider>();
-        ctx.Services.AddSingleton<IDashboardCatalog>(catalog);
-        ctx.Services.AddSingleton(new GrafanaImporter(catalog, new AuditTrail(data.GetRequiredService<Data.Repositories.AuditLog>(), TimeProvider.System)));
+        ctx.Services.AddSingleton(data);
+        await DashboardServices.AddStoreAsync(ctx.Services, data, ProvisionedDashboardsTests.RepoDashboards());
         return ctx;
     }
 

@@ -1,10 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Storage;
 using OpsConsole.Core.Storage.Series;
 using OpsConsole.Data;
+using OpsConsole.Data.Repositories;
 using OpsConsole.Data.Telemetry;
 using OpsConsole.Web.Api;
+using OpsConsole.Web.Auditing;
+using OpsConsole.Web.Dashboards;
 
 namespace OpsConsole.Web.Tests.Dashboards;
 
@@ -27,5 +33,22 @@ public static class DashboardServices
         services.AddSingleton(new PromQlQueries(history, Options.Create(new QueryOptions()), new PromQlQueryStats()));
         services.AddSingleton(provider); // disposed with the test's services
         return provider.GetRequiredService<TelemetryWriter>();
+    }
+
+    /// <summary>
+    /// The console's database-backed dashboard store on <paramref name="data"/>'s database, provisioned from
+    /// <paramref name="directory"/>, registered as the catalog (with the Grafana importer on it).
+    /// </summary>
+    public static async Task<DashboardStore> AddStoreAsync(IServiceCollection services, ServiceProvider data, string directory)
+    {
+        var audit = new AuditTrail(data.GetRequiredService<AuditLog>(), TimeProvider.System);
+        var store = new DashboardStore(data.GetRequiredService<DashboardRepository>(), audit, data.GetRequiredService<AuditLog>(),
+            Options.Create(new DashboardOptions { Directory = directory }), new HostingEnvironment { ContentRootPath = Path.GetTempPath() },
+            TimeProvider.System, NullLogger<DashboardStore>.Instance);
+        await store.LoadAsync(CancellationToken.None);
+        services.AddSingleton(store);
+        services.AddSingleton<IDashboardCatalog>(store);
+        services.AddSingleton(new GrafanaImporter(store, audit));
+        return store;
     }
 }

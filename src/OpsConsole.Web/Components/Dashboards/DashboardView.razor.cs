@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using OpsConsole.Core.Alerting;
 using OpsConsole.Core.Dashboards;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Components.Charts;
@@ -29,6 +30,8 @@ public sealed partial class DashboardView
     private readonly Dictionary<string, PanelView> _panelRefs = new(StringComparer.Ordinal);
     private Dictionary<string, PanelResult> _results = new(StringComparer.Ordinal);
     private DashboardEntry? _entry;
+    private IReadOnlyList<Alert> _alerts = [];
+    private string? _tenant;
     private IReadOnlyList<ResolvedVariable> _variables = [];
     private List<string> _problems = [];
     private DashboardRange _range = new("now-1h", "now");
@@ -44,6 +47,9 @@ public sealed partial class DashboardView
 
     [Parameter, EditorRequired] public string Uid { get; set; } = "";
 
+    /// <summary>A dashboard to show instead of the catalog's (the editor's live preview): no page title, no edit or export buttons.</summary>
+    [Parameter] public Dashboard? Preview { get; set; }
+
     [Inject] private IDashboardCatalog Catalog { get; set; } = default!;
 
     [Inject] private PromQlQueries Queries { get; set; } = default!;
@@ -53,6 +59,9 @@ public sealed partial class DashboardView
     [Inject] private TimeProvider Time { get; set; } = default!;
 
     [Inject] private DashboardLiveSession Live { get; set; } = default!;
+
+    /// <summary>For the alert store, when the host has alerting (pages rendered in tests may not).</summary>
+    [Inject] private IServiceProvider Services { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -74,7 +83,7 @@ public sealed partial class DashboardView
     private async Task LoadAsync()
     {
         var uri = Navigation.Uri;
-        if (uri == _loadedUri && _entry?.Dashboard.Uid == Uid)
+        if (uri == _loadedUri && _entry?.Dashboard.Uid == Uid && (Preview is null || ReferenceEquals(_entry.Dashboard, Preview)))
         {
             return;
         }
@@ -84,7 +93,7 @@ public sealed partial class DashboardView
         _loading?.Cancel();
         _loading?.Dispose();
         _loading = new CancellationTokenSource();
-        _entry = Catalog.Find(Uid);
+        _entry = Preview is null ? Catalog.Find(Uid) : new DashboardEntry(Preview, "preview");
         if (_entry is null)
         {
             return;
@@ -116,6 +125,8 @@ public sealed partial class DashboardView
         var requested = query.Where(q => q.Key.StartsWith(VariablePrefix, StringComparison.Ordinal))
             .ToDictionary(q => q.Key[VariablePrefix.Length..], q => q.Value.FirstOrDefault() ?? "", StringComparer.Ordinal);
         _window = _range.Window(Time.GetUtcNow().ToUnixTimeMilliseconds());
+        _tenant = tenant;
+        _alerts = Services.GetService(typeof(AlertStore)) is AlertStore alerts ? [.. alerts.Active(), .. alerts.Resolved()] : [];
         var lookupWindow = _window;
         _variables = await DashboardVariables.ResolveAsync(dashboard,
             (label, matchers, ct) => Queries.Source.LabelValuesAsync(label, matchers, lookupWindow.FromMs, lookupWindow.ToMs, ct), tenant, requested, _loading.Token);

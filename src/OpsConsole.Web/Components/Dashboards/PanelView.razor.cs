@@ -21,6 +21,7 @@ public sealed partial class PanelView : ILivePanel
     private QueryWindow? _window;
     private ChartSpec? _spec;
     private bool _specDark;
+    private IReadOnlyList<OpsConsole.Core.Alerting.Alert>? _alerts;
     private OcChart? _chart;
 
     [Parameter, EditorRequired] public DashboardPanel Panel { get; set; } = default!;
@@ -32,6 +33,15 @@ public sealed partial class PanelView : ILivePanel
 
     /// <summary>A range selected on a time series chart.</summary>
     [Parameter] public EventCallback<ChartRange> OnZoom { get; set; }
+
+    /// <summary>Alerts whose firing periods a time series marks (see <see cref="AlertAnnotations"/>).</summary>
+    [Parameter] public IReadOnlyList<OpsConsole.Core.Alerting.Alert>? Alerts { get; set; }
+
+    /// <summary>The viewer's tenant: only that tenant's alerts are marked (null: every tenant's).</summary>
+    [Parameter] public string? TenantId { get; set; }
+
+    /// <summary>The alert annotations on the chart (time series only).</summary>
+    public IReadOnlyList<ChartAnnotation> Annotations => _spec?.Annotations ?? [];
 
     [CascadingParameter] public ThemeState? Theme { get; set; }
 
@@ -106,8 +116,9 @@ public sealed partial class PanelView : ILivePanel
 
     protected override void OnParametersSet()
     {
-        if (!ReferenceEquals(_given, Result) || !ReferenceEquals(_window, Window))
+        if (!ReferenceEquals(_given, Result) || !ReferenceEquals(_window, Window) || !ReferenceEquals(_alerts, Alerts))
         {
+            _alerts = Alerts;
             _given = Result;
             _result = Result;
             _window = Window;
@@ -129,7 +140,11 @@ public sealed partial class PanelView : ILivePanel
 
         return Panel.Kind switch
         {
-            PanelType.TimeSeries or PanelType.Heatmap or PanelType.Bar or PanelType.Pie => PanelStyle.Chart(Panel, _result, _window, Dark),
+            PanelType.TimeSeries => PanelStyle.Chart(Panel, _result, _window, Dark) with
+            {
+                Annotations = _alerts is null ? [] : AlertAnnotations.For(_alerts, _window, TenantId, Dark),
+            },
+            PanelType.Heatmap or PanelType.Bar or PanelType.Pie => PanelStyle.Chart(Panel, _result, _window, Dark),
             PanelType.Stat when Panel.Options.Sparkline => PanelStyle.Chart(Panel, _result, _window, Dark),
             _ => null,
         };
