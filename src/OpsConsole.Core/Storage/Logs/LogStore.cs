@@ -381,6 +381,41 @@ public sealed class LogStore
         return hits.Count > limit ? hits[..limit] : hits;
     }
 
+    /// <summary>How many held records of <paramref name="tenantId"/> (all when null) in [from, to) satisfy <paramref name="match"/>.</summary>
+    public int Count(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (fromNs, toNs) = Range(from, to);
+        if (fromNs >= toNs)
+        {
+            return 0;
+        }
+
+        match = Scoped(match, tenantId);
+        var matches = new List<int>();
+        LogSegment[] sealedSegments;
+        int total;
+        lock (_gate)
+        {
+            // The head and the list of sealed segments under one lock, so a record sealed meanwhile counts once.
+            SweepIfDueLocked(_time.GetUtcNow());
+            sealedSegments = [.. _sealed];
+            _head.Collect(match, fromNs, toNs, matches, cancellationToken);
+            total = matches.Count;
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            matches.Clear();
+            segment.Collect(match, fromNs, toNs, matches, cancellationToken);
+            total += matches.Count;
+        }
+
+        return total;
+    }
+
     private int CountFrom(LogMatch match, ulong from, ulong to, LogSegment[] sealedSegments, CancellationToken cancellationToken)
     {
         if (from >= to)
