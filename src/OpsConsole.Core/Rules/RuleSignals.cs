@@ -27,14 +27,14 @@ public interface IRuleSignalSource
 /// Rule signals from the hot log store and the health-check store: a service is down when one of its checks is
 /// unhealthy (the console adds its scrape targets' <c>up</c> on top, as System health does).
 /// </summary>
-public class StoreRuleSignalSource(LogStore logs, HealthCheckStore health) : IRuleSignalSource
+public sealed class StoreRuleSignalSource(LogStore logs, HealthCheckStore health) : IRuleSignalSource
 {
-    public virtual IReadOnlyList<string> Tenants() => [.. health.Current(null).Select(c => c.TenantId).Distinct(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Tenants() => [.. logs.Tenants().Concat(health.Current(null).Select(c => c.TenantId)).Distinct(StringComparer.Ordinal)];
 
     public int CountLogs(LogMatch match, string tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         logs.Count(match, tenantId, from, to, cancellationToken);
 
-    public virtual IReadOnlyList<ServiceHealthSignal> Services(string tenantId) =>
+    public IReadOnlyList<ServiceHealthSignal> Services(string tenantId) =>
         [.. health.Current(tenantId).GroupBy(c => c.Service, StringComparer.Ordinal).Select(g =>
         {
             var failing = g.FirstOrDefault(c => c.Status == HealthStatus.Unhealthy);

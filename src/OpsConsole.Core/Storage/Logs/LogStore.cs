@@ -26,6 +26,7 @@ public sealed class LogStore
     private readonly int _segmentCapacity;
     private readonly Lock _gate = new();
     private readonly List<LogSegment> _sealed = [];
+    private readonly HashSet<string> _tenants = new(StringComparer.Ordinal);
     private LogSegment _head;
     private long _nextSegment;
     private long _nextRecord;
@@ -94,6 +95,7 @@ public sealed class LogStore
                 tailed?.Add(new HeldLogRecord(new LogRecordId(time, _nextRecord), record));
                 _nextRecord++;
                 _head.Add(record, time);
+                _tenants.Add(record.TenantId);
                 _bytes += _head.EstimatedBytes - before;
                 _items++;
                 added++;
@@ -379,6 +381,15 @@ public sealed class LogStore
 
         hits.Sort(static (a, b) => a.Id.CompareTo(b.Id));
         return hits.Count > limit ? hits[..limit] : hits;
+    }
+
+    /// <summary>Every tenant that has sent log records since start (log-based alert rules are evaluated for each).</summary>
+    public IReadOnlyList<string> Tenants()
+    {
+        lock (_gate)
+        {
+            return [.. _tenants];
+        }
     }
 
     /// <summary>How many held records of <paramref name="tenantId"/> (all when null) in [from, to) satisfy <paramref name="match"/>.</summary>
