@@ -122,7 +122,7 @@ internal sealed class RuleEvaluation(
 
         if (samples.Count > 0)
         {
-            var result = await sink.WriteAsync(new TelemetryBatch { Samples = samples }, cancellationToken).ConfigureAwait(false);
+            var result = await WriteAsync(samples, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != IngestOutcome.Accepted)
             {
                 errors.Add($"could not store the {recorded} recorded samples: {result.Message}");
@@ -285,7 +285,7 @@ internal sealed class RuleEvaluation(
 
         if (samples.Count > 0)
         {
-            var result = await sink.WriteAsync(new TelemetryBatch { Samples = samples }, cancellationToken).ConfigureAwait(false);
+            var result = await WriteAsync(samples, cancellationToken).ConfigureAwait(false);
             if (result.Outcome != IngestOutcome.Accepted)
             {
                 return $"could not store the {AlertsMetric} series: {result.Message}";
@@ -329,6 +329,19 @@ internal sealed class RuleEvaluation(
         return produced;
     }
 
+    /// <summary>Writes rule output through the sink, then tells the engine which metrics changed (so shared selector data is dropped).</summary>
+    private async Task<IngestResult> WriteAsync(List<SeriesSample> samples, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sink.WriteAsync(new TelemetryBatch { Samples = samples }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            engine.SeriesWritten([.. samples.Select(s => s.Labels.Get(LabelSet.MetricName) ?? "").Distinct(StringComparer.Ordinal)]);
+        }
+    }
+
     /// <summary>Marks what a group that is gone recorded last as stale, so queries stop seeing it at once.</summary>
     public async Task MarkStaleAsync(string group, Dictionary<string, HashSet<LabelSet>> series, long lastEvaluationMs, CancellationToken cancellationToken)
     {
@@ -340,7 +353,7 @@ internal sealed class RuleEvaluation(
 
         var at = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), lastEvaluationMs + 1);
         var samples = series.SelectMany(t => t.Value.Select(l => new SeriesSample(t.Key, l, at, StaleMarker.StaleNaN))).ToList();
-        var result = await sink.WriteAsync(new TelemetryBatch { Samples = samples }, cancellationToken).ConfigureAwait(false);
+        var result = await WriteAsync(samples, cancellationToken).ConfigureAwait(false);
         if (result.Outcome == IngestOutcome.Accepted)
         {
             RuleScheduler.LogMarkedStale(logger, group, count);
