@@ -229,4 +229,26 @@ public sealed class SignalRuleTests : IAsyncDisposable
         Assert.Empty(Query("ALERTS", "acme"));
         Assert.Empty(Query("ALERTS_FOR_STATE", "acme"));
     }
+
+    [Fact]
+    public async Task SharedSelectorData_ARuleRecordsAMetricMidCycle_LaterRulesOfTheCycleSeeIt()
+    {
+        Start("""
+            groups:
+              - name: order
+                interval: 1m
+                rules:
+                  - record: seen:before
+                    expr: count(job:x) or vector(0)
+                  - record: job:x
+                    expr: vector(7)
+                  - record: seen:after
+                    expr: sum(job:x) or vector(0)
+            """);
+
+        await CycleAsync();
+
+        Assert.Equal(0, Assert.Single(Query("seen:before", "default")).Value);
+        Assert.Equal(7, Assert.Single(Query("seen:after", "default")).Value); // not the "no job:x" loaded by the first rule
+    }
 }
