@@ -14,7 +14,7 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Benchmarks;
 
 /// <summary>
-/// Issue 5, point 11: <c>dotnet run -c Release --project tests/Benchmarks -- rules [--rules 1000] [--cycles 12]</c>.
+/// Issue 5, point 11: <c>dotnet run -c Release --project tests/Benchmarks -- rules [--rules 1000] [--cycles 12] [--no-shared-selectors]</c>.
 /// 1,000 alerting rules (10 groups of 100, interval 1m) run by the real <see cref="RuleScheduler"/> and
 /// <see cref="AlertStore"/> over the PromQL benchmark's demo-like data (<see cref="PromQlBenchData"/>: 25,000 series —
 /// request counters and latency histograms of 20 services × 25 endpoints), two hours of it in the hot series store,
@@ -28,6 +28,7 @@ public static class RuleCycleBenchmark
     {
         var ruleCount = Option(args, "--rules", 1000);
         var cycles = Option(args, "--cycles", 12);
+        var share = !args.Contains("--no-shared-selectors"); // to measure what sharing selector data saves
         var loaded = PromQlBenchData.Points - 60;      // the first slot (on a minute): 15 minutes before the data ends
         var first = loaded - 480;                       // two hours of data before it
         Console.WriteLine($"Generating the data set ({PromQlBenchData.Counters:N0} counters, {PromQlBenchData.Histograms:N0} histograms)…");
@@ -40,7 +41,7 @@ public static class RuleCycleBenchmark
         Console.WriteLine($"Loaded {series.Count:N0} series × {loaded - first} points in {load.Elapsed.TotalSeconds:0.0} s.");
 
         // Where the time goes: each rule's query alone, by shape (i mod 5, the 1-in-50 all-services rule apart).
-        var engine = new SeriesRuleQueryEngine(store);
+        var engine = new SeriesRuleQueryEngine(store, shareSelectors: share);
         var byShape = new Dictionary<string, (int Count, double Ms)>(StringComparer.Ordinal);
         var rules = RuleCycleBenchmarkRules.Groups(ruleCount).SelectMany(g => g.Rules).ToList();
         for (var pass = 0; pass < 2; pass++)
@@ -70,7 +71,7 @@ public static class RuleCycleBenchmark
 
         var alerts = new AlertStore(new InMemoryAlertingRepository(), clock);
         var sink = new StoreSink(store);
-        var scheduler = new RuleScheduler(new SeriesRuleQueryEngine(store), sink, clock, new RuleSchedulerOptions(), NullLogger<RuleScheduler>.Instance, alerts: alerts);
+        var scheduler = new RuleScheduler(new SeriesRuleQueryEngine(store, shareSelectors: share), sink, clock, new RuleSchedulerOptions(), NullLogger<RuleScheduler>.Instance, alerts: alerts);
         var groups = RuleCycleBenchmarkRules.Groups(ruleCount);
         scheduler.SetGroups(groups.Select(g => new LoadedRuleGroup(g, RuleGroupSource.Api, "bench.yml", clock.GetUtcNow(), "bench")));
         using var stop = new CancellationTokenSource();
