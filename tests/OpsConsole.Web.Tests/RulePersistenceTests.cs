@@ -43,6 +43,9 @@ public sealed class RulePersistenceTests
             WriteRuleFile(first, "b.yml", Recording("provisioned-b", ("b:two", "vector(2)")));
             using var admin = first.CreateAdminClient();
             (await admin.PostAsync("/api/v1/rules", Yaml("groups:\n  - name: api-group\n    interval: 1m\n    rules:\n      - record: api:answer\n        expr: vector(42)\n"))).EnsureSuccessStatusCode();
+            (await admin.PostAsync("/api/v1/rules", Yaml(
+                "groups:\n  - name: api-signals\n    rules:\n      - alert: Errors\n        logs: {query: 'level:error service:rag', window: 10m, op: '>=', threshold: 5}\n"
+                + "      - alert: Down\n        health: {service: rag}\n        for: 2m\n"))).EnsureSuccessStatusCode();
             await RunNextCycleAsync(first, admin, "api-group");
             apiGroupBefore = await GroupAsync(admin, "api-group");
         }
@@ -59,6 +62,11 @@ public sealed class RulePersistenceTests
             Assert.Equal(("api", "api", apiGroupBefore.GetProperty("updatedAt").GetString(), apiGroupBefore.GetProperty("updatedBy").GetString()),
                 (api.GetProperty("source").GetString(), api.GetProperty("file").GetString(), api.GetProperty("updatedAt").GetString(), api.GetProperty("updatedBy").GetString()));
             Assert.Equal("vector(42)", api.GetProperty("rules")[0].GetProperty("query").GetString());
+            var signals = (await GroupAsync(admin, "api-signals")).GetProperty("rules"); // OpsConsole's log and health conditions, stored as YAML
+            var logs = signals[0].GetProperty("logCondition");
+            Assert.Equal(("level:error service:rag", 600.0, ">=", 5.0),
+                (logs.GetProperty("query").GetString(), logs.GetProperty("window").GetDouble(), logs.GetProperty("op").GetString(), logs.GetProperty("threshold").GetDouble()));
+            Assert.Equal(("rag", 120.0), (signals[1].GetProperty("healthCondition").GetProperty("service").GetString(), signals[1].GetProperty("duration").GetDouble()));
             Assert.Equal(["a:one", "a:three"], (await GroupAsync(admin, "provisioned-a")).GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
             var kept = await GroupAsync(admin, "provisioned-b"); // its file is broken now: the last good version stays
             Assert.Equal(("b:two", "vector(2)"), (kept.GetProperty("rules")[0].GetProperty("name").GetString(), kept.GetProperty("rules")[0].GetProperty("query").GetString()));
@@ -76,7 +84,7 @@ public sealed class RulePersistenceTests
         File.Delete(Path.Combine(third.RulesDirectory, "b.yml")); // the file is gone: so is its group
         using var last = third.CreateAdminClient();
         var names = (await GroupsAsync(last)).Select(g => g.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["api-group", "provisioned-a"], names);
+        Assert.Equal(["api-group", "api-signals", "provisioned-a"], names);
     }
 
     [Fact]

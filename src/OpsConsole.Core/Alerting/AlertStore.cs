@@ -187,7 +187,7 @@ public sealed class AlertStore
                     Value = sample.Value,
                     RuleGroup = result.Group,
                     RuleKey = result.RuleKey,
-                    Expression = rule.Expr,
+                    Expression = rule.Condition,
                     GeneratorUrl = result.GeneratorUrl,
                     TenantId = sample.TenantId,
                 };

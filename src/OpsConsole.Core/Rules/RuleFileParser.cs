@@ -24,7 +24,9 @@ public static partial class RuleFileParser
 {
     private static readonly string[] FileFields = ["groups"];
     private static readonly string[] GroupFields = ["name", "interval", "query_offset", "limit", "labels", "rules"];
-    private static readonly string[] RuleFields = ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"];
+    private static readonly string[] RuleFields = ["record", "alert", "expr", "logs", "health", "for", "keep_firing_for", "labels", "annotations"];
+    private static readonly string[] LogFields = ["query", "window", "op", "threshold"];
+    private static readonly string[] HealthFields = ["service", "check"];
 
     /// <summary>The shortest group interval accepted; shorter ones would keep the query engine busy for little gain.</summary>
     public const long MinIntervalMs = 1000;
@@ -257,7 +259,7 @@ public static partial class RuleFileParser
                 errors.Add(At(where with { Field = "record", Message = $"invalid recording rule name \"{record}\"{hint}" }, fields["record"]));
             }
 
-            foreach (var onlyAlerting in new[] { "for", "keep_firing_for", "annotations" })
+            foreach (var onlyAlerting in new[] { "for", "keep_firing_for", "annotations", "logs", "health" })
             {
                 if (fields.TryGetValue(onlyAlerting, out var value) && !IsNull(value))
                 {
@@ -267,9 +269,29 @@ public static partial class RuleFileParser
         }
 
         var expr = StringField(fields, "expr", where, errors);
-        if (string.IsNullOrWhiteSpace(expr))
+        var hasLogs = isAlerting && fields.TryGetValue("logs", out var logsNode) && !IsNull(logsNode);
+        var hasHealth = isAlerting && fields.TryGetValue("health", out var healthNode) && !IsNull(healthNode);
+        var conditions = (string.IsNullOrWhiteSpace(expr) ? 0 : 1) + (hasLogs ? 1 : 0) + (hasHealth ? 1 : 0);
+        LogRuleCondition? logs = null;
+        HealthRuleCondition? health = null;
+        if (conditions > 1)
         {
-            errors.Add(At(where with { Field = "expr", Message = "must be set: the PromQL expression the rule evaluates" }, fields.GetValueOrDefault("expr") ?? map));
+            errors.Add(At(where with { Message = "an alerting rule has one condition: \"expr\" (PromQL), \"logs\" (a log count) or \"health\" (a service or check), not several" }, map));
+        }
+        else if (hasLogs)
+        {
+            logs = ParseLogs(fields["logs"], where with { Field = "logs" }, errors);
+        }
+        else if (hasHealth)
+        {
+            health = ParseHealth(fields["health"], where with { Field = "health" }, errors);
+        }
+        else if (string.IsNullOrWhiteSpace(expr))
+        {
+            var message = isAlerting
+                ? "must be set: the PromQL expression the rule evaluates (or, instead of expr, \"logs\" or \"health\")"
+                : "must be set: the PromQL expression the rule evaluates";
+            errors.Add(At(where with { Field = "expr", Message = message }, fields.GetValueOrDefault("expr") ?? map));
         }
         else
         {
@@ -286,8 +308,125 @@ public static partial class RuleFileParser
         }
 
         return isAlerting
-            ? new AlertingRule(alert!, expr!, forMs, keepMs, labels, annotations)
+            ? new AlertingRule(alert!, expr ?? "", forMs, keepMs, labels, annotations) { Logs = logs, Health = health }
             : new RecordingRule(record!, expr!, labels);
+    }
+
+    /// <summary><c>logs: {query, window, op, threshold}</c>: query and window required, op <c>&gt;</c> and threshold 0 by default.</summary>
+    private static LogRuleCondition? ParseLogs(YamlNode node, RuleFileError where, List<RuleFileError> errors)
+    {
+        var before = errors.Count;
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add(At(where with { Message = "must be a mapping: {query: 'level:error service:x', window: 5m, op: '>', threshold: 10}" }, node));
+            return null;
+        }
+
+        var fields = Fields(map, where, "logs", LogFields, errors);
+        var query = StringField(fields, "query", where with { Field = "logs.query" }, errors);
+        if (query is null)
+        {
+            errors.Add(At(where with { Field = "logs.query", Message = "must be set: the log query whose matching lines are counted, e.g. 'level:error service:rag-service'" }, fields.GetValueOrDefault("query") ?? map));
+        }
+        else
+        {
+            try
+            {
+                Query.Logs.LogQueryParser.Parse(query);
+            }
+            catch (Query.Logs.LogQueryParseException e)
+            {
+                var at = At(where with { Field = "logs.query", Message = $"could not parse log query (column {e.Position}): {e.Message}" }, fields["query"]);
+                if (fields["query"] is YamlScalarNode scalar && !query.Contains('\n', StringComparison.Ordinal) && scalar.Start.Line == scalar.End.Line)
+                {
+                    // On one line the offending character can be pointed at (after the opening quote, if any).
+                    var quote = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 1 : 0;
+                    at = at with { Column = (int)scalar.Start.Column + quote + e.Position - 1 };
+                }
+
+                errors.Add(at);
+            }
+        }
+
+        long window = 0;
+        if (!fields.TryGetValue("window", out var windowNode) || IsNull(windowNode))
+        {
+            errors.Add(At(where with { Field = "logs.window", Message = "must be set: how far back the lines are counted, e.g. 5m" }, map));
+        }
+        else if (Duration(windowNode, where with { Field = "logs.window" }, errors) is { } ms)
+        {
+            if (ms <= 0)
+            {
+                errors.Add(At(where with { Field = "logs.window", Message = "must be longer than 0, e.g. 5m" }, windowNode));
+            }
+
+            window = ms;
+        }
+
+        var op = LogRuleOperator.GreaterThan;
+        if (StringField(fields, "op", where with { Field = "logs.op" }, errors) is { } opText
+            && !LogRuleCondition.Operators.TryGetValue(opText.Trim(), out op))
+        {
+            errors.Add(At(where with { Field = "logs.op", Message = $"\"{opText}\" is not a comparison: use one of {string.Join(" ", LogRuleCondition.Operators.Keys)}" }, fields["op"]));
+        }
+
+        double threshold = 0;
+        if (fields.TryGetValue("threshold", out var thresholdNode) && !IsNull(thresholdNode)
+            && (thresholdNode is not YamlScalarNode { Value: { } t }
+                || !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) || !double.IsFinite(threshold)))
+        {
+            errors.Add(At(where with { Field = "logs.threshold", Message = $"{ScalarText(thresholdNode)} is not a number: the count is compared with it, e.g. 10" }, thresholdNode));
+        }
+
+        return errors.Count == before ? new LogRuleCondition(query!, window, op, threshold) : null;
+    }
+
+    /// <summary><c>health: {service, check}</c>: at least one of them.</summary>
+    private static HealthRuleCondition? ParseHealth(YamlNode node, RuleFileError where, List<RuleFileError> errors)
+    {
+        var before = errors.Count;
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add(At(where with { Message = "must be a mapping: {service: rag-service} (the service is down) or {check: name} (the health check fails)" }, node));
+            return null;
+        }
+
+        var fields = Fields(map, where, "health", HealthFields, errors);
+        var service = StringField(fields, "service", where with { Field = "health.service" }, errors);
+        var check = StringField(fields, "check", where with { Field = "health.check" }, errors);
+        foreach (var (name, value) in new[] { ("service", service), ("check", check) })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add(At(where with { Field = "health." + name, Message = "must not be empty" }, fields[name]));
+            }
+        }
+
+        if (service is null && check is null)
+        {
+            errors.Add(At(where with { Message = "needs \"service\" (the service is down) or \"check\" (the health check fails), or both" }, map));
+        }
+
+        return errors.Count == before ? new HealthRuleCondition(service, check) : null;
+    }
+
+    private static Dictionary<string, YamlNode> Fields(YamlMappingNode map, RuleFileError where, string what, string[] known, List<RuleFileError> errors)
+    {
+        var fields = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Children)
+        {
+            var name = KeyText(key);
+            if (!known.Contains(name))
+            {
+                errors.Add(At(where with { Message = UnknownField(name, "\"" + what + "\"", known) }, key));
+            }
+            else
+            {
+                fields.TryAdd(name, value);
+            }
+        }
+
+        return fields;
     }
 
     private static void CheckExpression(string expr, RuleFileError where, YamlNode node, List<RuleFileError> errors)

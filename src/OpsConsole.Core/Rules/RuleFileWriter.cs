@@ -70,7 +70,38 @@ public static partial class RuleFileWriter
                     break;
                 case AlertingRule a:
                     Pair(emitter, "alert", a.Alert);
-                    Pair(emitter, "expr", a.Expr);
+                    if (a.Logs is { } logs)
+                    {
+                        Key(emitter, "logs");
+                        emitter.Emit(new MappingStart());
+                        Pair(emitter, "query", logs.Query);
+                        Pair(emitter, "window", PromQlDuration.Format(logs.WindowMs));
+                        Pair(emitter, "op", logs.OperatorText);
+                        Key(emitter, "threshold");
+                        emitter.Emit(new Scalar(logs.Threshold.ToString("R", CultureInfo.InvariantCulture)));
+                        emitter.Emit(new MappingEnd());
+                    }
+                    else if (a.Health is { } health)
+                    {
+                        Key(emitter, "health");
+                        emitter.Emit(new MappingStart());
+                        if (health.Service is not null)
+                        {
+                            Pair(emitter, "service", health.Service);
+                        }
+
+                        if (health.Check is not null)
+                        {
+                            Pair(emitter, "check", health.Check);
+                        }
+
+                        emitter.Emit(new MappingEnd());
+                    }
+                    else
+                    {
+                        Pair(emitter, "expr", a.Expr);
+                    }
+
                     if (a.ForMs != 0)
                     {
                         Pair(emitter, "for", PromQlDuration.Format(a.ForMs));

@@ -34,7 +34,7 @@ public sealed partial class RuleScheduler
 
     public RuleScheduler(
         IRuleQueryEngine engine, ITelemetrySink sink, TimeProvider timeProvider, RuleSchedulerOptions options, ILogger<RuleScheduler> logger,
-        IRuleEvaluationObserver? observer = null, AlertStore? alerts = null)
+        IRuleEvaluationObserver? observer = null, AlertStore? alerts = null, IRuleSignalSource? signals = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.DefaultIntervalMs < RuleFileParser.MinIntervalMs)
@@ -43,7 +43,7 @@ public sealed partial class RuleScheduler
         }
 
         _options = options;
-        _evaluation = new RuleEvaluation(engine, sink, timeProvider, logger, observer, alerts);
+        _evaluation = new RuleEvaluation(engine, sink, timeProvider, logger, observer, alerts, signals);
     }
 
     public bool IsRunning => Volatile.Read(ref _running) == 1;

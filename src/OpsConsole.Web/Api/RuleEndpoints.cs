@@ -91,7 +91,7 @@ public static class RuleEndpoints
         var result = new Dictionary<string, object?>
         {
             ["name"] = rule.Name,
-            ["query"] = rule.Expr,
+            ["query"] = rule is AlertingRule conditioned ? conditioned.Condition : rule.Expr,
             ["labels"] = rule.Labels,
             ["health"] = status.Health.ToString().ToLowerInvariant(),
             ["lastError"] = status.LastError ?? "",
@@ -104,6 +104,19 @@ public static class RuleEndpoints
             // As Prometheus: the rule's state is its most advanced alert's (firing, then pending, else inactive).
             result["state"] = alerts.Any(a => a.State == OpsConsole.Core.Alerting.AlertState.Firing) ? "firing"
                 : alerts.Count > 0 ? "pending" : "inactive";
+            if (alert.Logs is { } logs)
+            {
+                // OpsConsole extension: the log-based rule's condition, field by field.
+                result["logCondition"] = new Dictionary<string, object?>
+                {
+                    ["query"] = logs.Query, ["window"] = logs.WindowMs / 1000.0, ["op"] = logs.OperatorText, ["threshold"] = logs.Threshold,
+                };
+            }
+            else if (alert.Health is { } health)
+            {
+                result["healthCondition"] = new Dictionary<string, object?> { ["service"] = health.Service, ["check"] = health.Check };
+            }
+
             result["duration"] = alert.ForMs / 1000.0;
             result["keepFiringFor"] = alert.KeepFiringForMs / 1000.0;
             result["annotations"] = alert.Annotations;

@@ -16,13 +16,15 @@ public static class RuleHosting
             .ValidateOnStart();
         services.AddSingleton<IRuleQueryEngine>(sp => new SeriesRuleQueryEngine(sp.GetRequiredService<TelemetryStores>().Series));
         services.AddSingleton<IRuleEvaluationObserver, RuleMetrics>();
+        services.AddSingleton<IRuleSignalSource, ConsoleRuleSignals>();
         services.AddSingleton(sp =>
         {
             sp.GetRequiredService<IOptions<RuleOptions>>().Value.TryGetDefaultIntervalMs(out var interval);
             return new RuleScheduler(
                 sp.GetRequiredService<IRuleQueryEngine>(), sp.GetRequiredService<ITelemetrySink>(), sp.GetRequiredService<TimeProvider>(),
                 new RuleSchedulerOptions { DefaultIntervalMs = interval }, sp.GetRequiredService<ILogger<RuleScheduler>>(),
-                sp.GetRequiredService<IRuleEvaluationObserver>(), sp.GetRequiredService<OpsConsole.Core.Alerting.AlertStore>());
+                sp.GetRequiredService<IRuleEvaluationObserver>(), sp.GetRequiredService<OpsConsole.Core.Alerting.AlertStore>(),
+                sp.GetRequiredService<IRuleSignalSource>());
         });
         services.AddSingleton<RuleGroupCatalog>();
         services.AddHostedService<RuleEvaluationWorker>();

@@ -26,8 +26,15 @@ public sealed class DemoAlertPackTests
         var parsed = RuleFileParser.Parse(File.ReadAllText(RepositoryFile("rules/demo-alerts.yml")));
 
         Assert.Empty(parsed.Errors);
-        var rules = Assert.Single(parsed.Groups).Rules.OfType<AlertingRule>().ToList();
-        Assert.Equal(["ServiceDown", "HighErrorRate", "LlmSlow", "CacheHitRateLow", "UploadBacklog", "ModelQualityDrop", "KafkaConsumerLag"], rules.Select(r => r.Alert));
+        Assert.Equal(["demo-saas-alerts", "demo-saas-log-and-health-alerts"], parsed.Groups.Select(g => g.Name));
+        var rules = parsed.Groups.SelectMany(g => g.Rules).OfType<AlertingRule>().ToList();
+        Assert.Equal(
+            ["ServiceDown", "HighErrorRate", "LlmSlow", "CacheHitRateLow", "UploadBacklog", "ModelQualityDrop", "KafkaConsumerLag",
+             "RagServiceErrorLogs", "RagServiceDownHealth", "ConsoleDatabaseCheckFailing"],
+            rules.Select(r => r.Alert));
+        Assert.NotNull(rules.Single(r => r.Alert == "RagServiceErrorLogs").Logs);
+        Assert.NotNull(rules.Single(r => r.Alert == "RagServiceDownHealth").Health?.Service);
+        Assert.NotNull(rules.Single(r => r.Alert == "ConsoleDatabaseCheckFailing").Health?.Check);
         foreach (var text in rules.SelectMany(r => r.Labels.Values.Concat(r.Annotations.Values)))
         {
             Assert.Null(AlertTemplate.Check(text));

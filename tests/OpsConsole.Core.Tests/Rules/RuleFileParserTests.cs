@@ -87,7 +87,7 @@ public sealed class RuleFileParserTests
     [InlineData("groups:\n  - name: api\n    intervall: 1m\n    rules: []\n",
         "3:5: group \"api\": unknown field \"intervall\" in a group (known: name, interval, query_offset, limit, labels, rules)")]
     [InlineData("groups:\n  - name: api\n    rules:\n      - record: a:b\n        exp: up\n",
-        "5:9: group \"api\", rule 1 (record a:b): unknown field \"exp\" in a rule (known: record, alert, expr, for, keep_firing_for, labels, annotations)")]
+        "5:9: group \"api\", rule 1 (record a:b): unknown field \"exp\" in a rule (known: record, alert, expr, logs, health, for, keep_firing_for, labels, annotations)")]
     [InlineData("groups:\n  - name: api\n    rules:\n      - record: a:b\n        alert: B\n        expr: up\n",
         "4:9: group \"api\", rule 1 (alert B): only one of \"record\" and \"alert\" may be set")]
     [InlineData("groups:\n  - name: api\n    rules:\n      - expr: up\n",

@@ -52,11 +52,15 @@ public sealed class PromQlEngine(ISeriesSource source, PromQlOptions? options = 
     private readonly PromQlOptions _options = options ?? new PromQlOptions();
 
     /// <summary>Evaluates <paramref name="query"/> at <paramref name="timeMs"/> over <paramref name="tenantId"/>'s series (all when null).</summary>
-    public PromQlResult Instant(string query, long timeMs, string? tenantId, CancellationToken cancellationToken = default)
+    public PromQlResult Instant(string query, long timeMs, string? tenantId, CancellationToken cancellationToken = default) =>
+        Instant(query, timeMs, tenantId, null, cancellationToken);
+
+    /// <summary>As <see cref="Instant(string, long, string?, CancellationToken)"/>, sharing selector data through <paramref name="cache"/> with other queries at the same time.</summary>
+    public PromQlResult Instant(string query, long timeMs, string? tenantId, PromQlSelectorCache? cache, CancellationToken cancellationToken)
     {
         var expr = PromQlParser.Parse(query);
         CheckRanges(expr);
-        var evaluator = new PromQlEvaluator(source, _options, tenantId, timeMs, timeMs, 1, cancellationToken);
+        var evaluator = new PromQlEvaluator(source, _options, tenantId, timeMs, timeMs, 1, cancellationToken, cache);
         return evaluator.EvaluateInstant(expr);
     }
 

@@ -91,8 +91,12 @@ internal sealed partial class PromQlEvaluator
     private readonly Dictionary<Aggregation, GroupKeyCache> _groupKeys = new(ReferenceEqualityComparer.Instance);
     private long _samplesLoaded;
 
-    public PromQlEvaluator(ISeriesSource source, PromQlOptions options, string? tenantId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
+    private readonly PromQlSelectorCache? _cache;
+
+    public PromQlEvaluator(
+        ISeriesSource source, PromQlOptions options, string? tenantId, long startMs, long endMs, long stepMs, CancellationToken cancellation, PromQlSelectorCache? cache = null)
     {
+        _cache = startMs == endMs ? cache : null; // instant queries only
         _source = source;
         _options = options;
         _tenantId = tenantId;
@@ -199,7 +203,29 @@ internal sealed partial class PromQlEvaluator
             {
                 var before = rangeMs ?? _options.LookbackMs;
                 // A tenant-scoped caller's implicit tenant_id matcher is added here, to every selector.
-                var selected = _source.Select(_tenantId, _options.Scoped(vs.Matchers), _startMs - vs.OffsetMs - before, _endMs - vs.OffsetMs, _cancellation);
+                var matchers = _options.Scoped(vs.Matchers);
+                var (fromMs, toMs) = (_startMs - vs.OffsetMs - before, _endMs - vs.OffsetMs);
+                var metric = _cache is null ? null : PromQlSelectorCache.MetricOf(matchers);
+                var key = metric is null ? null : PromQlSelectorCache.KeyOf(_tenantId, matchers, fromMs, toMs);
+                var generation = -1L;
+                if (metric is not null)
+                {
+                    (var cached, var cachedSamples, generation) = _cache!.Get(_startMs, metric, key!);
+                    if (cached is not null)
+                    {
+                        _samplesLoaded += cachedSamples;
+                        if (_samplesLoaded > _options.MaxSamples)
+                        {
+                            throw TooManySamples();
+                        }
+
+                        _loaded[vs] = cached;
+                        break;
+                    }
+                }
+
+                var samplesBefore = _samplesLoaded;
+                var selected = _source.Select(_tenantId, matchers, fromMs, toMs, _cancellation);
                 var loaded = new LoadedSeries[selected.Count];
                 for (var i = 0; i < selected.Count; i++)
                 {
@@ -234,6 +260,11 @@ internal sealed partial class PromQlEvaluator
                 }
 
                 _loaded[vs] = loaded;
+                if (metric is not null && generation >= 0)
+                {
+                    _cache!.Add(_startMs, generation, metric, key!, loaded, _samplesLoaded - samplesBefore);
+                }
+
                 break;
             }
 

@@ -26,6 +26,7 @@ public sealed class LogStore
     private readonly int _segmentCapacity;
     private readonly Lock _gate = new();
     private readonly List<LogSegment> _sealed = [];
+    private readonly HashSet<string> _tenants = new(StringComparer.Ordinal);
     private LogSegment _head;
     private long _nextSegment;
     private long _nextRecord;
@@ -125,6 +126,7 @@ public sealed class LogStore
                 tailed?.Add(new HeldLogRecord(new LogRecordId(time, _nextRecord), record));
                 _nextRecord++;
                 _head.Add(record, time);
+                _tenants.Add(record.TenantId);
                 _bytes += _head.EstimatedBytes - before;
                 _items++;
                 added++;
@@ -410,6 +412,50 @@ public sealed class LogStore
 
         hits.Sort(static (a, b) => a.Id.CompareTo(b.Id));
         return hits.Count > limit ? hits[..limit] : hits;
+    }
+
+    /// <summary>Every tenant that has sent log records since start (log-based alert rules are evaluated for each).</summary>
+    public IReadOnlyList<string> Tenants()
+    {
+        lock (_gate)
+        {
+            return [.. _tenants];
+        }
+    }
+
+    /// <summary>How many held records of <paramref name="tenantId"/> (all when null) in [from, to) satisfy <paramref name="match"/>.</summary>
+    public int Count(LogMatch match, string? tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (fromNs, toNs) = Range(from, to);
+        if (fromNs >= toNs)
+        {
+            return 0;
+        }
+
+        match = Scoped(match, tenantId);
+        var matches = new List<int>();
+        LogSegment[] sealedSegments;
+        int total;
+        lock (_gate)
+        {
+            // The head and the list of sealed segments under one lock, so a record sealed meanwhile counts once.
+            SweepIfDueLocked(_time.GetUtcNow());
+            sealedSegments = [.. _sealed];
+            _head.Collect(match, fromNs, toNs, matches, cancellationToken);
+            total = matches.Count;
+        }
+
+        foreach (var segment in sealedSegments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            matches.Clear();
+            segment.Collect(match, fromNs, toNs, matches, cancellationToken);
+            total += matches.Count;
+        }
+
+        return total;
     }
 
     private int CountFrom(LogMatch match, ulong from, ulong to, LogSegment[] sealedSegments, CancellationToken cancellationToken)
