@@ -171,10 +171,36 @@ public sealed class LogStore
         }
 
         var match = Scoped(search.Match, search.TenantId);
-        var hits = new List<HeldLogRecord>();
+
+        // The newest `limit` matches so far, the oldest of them on top: a match is materialized only when it would
+        // make the page, so a common term costs a count per segment, not a record per match.
+        var best = new PriorityQueue<HeldLogRecord, LogRecordId>(limit + 1);
         var total = 0;
         var remaining = 0;
         var matches = new List<int>();
+
+        bool Offer(LogSegment segment, int i)
+        {
+            var id = new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i));
+            if (best.Count == limit && best.TryPeek(out _, out var oldest) && id <= oldest)
+            {
+                return false;
+            }
+
+            if (segment.RecordAt(i) is { } record)
+            {
+                if (best.Count == limit)
+                {
+                    best.EnqueueDequeue(new HeldLogRecord(id, record), id);
+                }
+                else
+                {
+                    best.Enqueue(new HeldLogRecord(id, record), id);
+                }
+            }
+
+            return true;
+        }
 
         void Take(LogSegment segment, bool sealedOrder)
         {
@@ -196,15 +222,18 @@ public sealed class LogStore
             }
 
             remaining += passing;
-
-            // Sealed segments list matches oldest first, so their newest are at the end; the head is unordered.
-            var start = sealedOrder ? Math.Max(0, passing - limit) : 0;
-            for (var k = start; k < passing; k++)
+            if (sealedOrder)
             {
-                var i = matches[k];
-                if (segment.RecordAt(i) is { } record)
+                // Sealed segments list matches oldest first: walk from the newest and stop at the first that is too old.
+                for (var k = passing - 1; k >= 0 && Offer(segment, matches[k]); k--)
                 {
-                    hits.Add(new HeldLogRecord(new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i)), record));
+                }
+            }
+            else
+            {
+                for (var k = 0; k < passing; k++)
+                {
+                    Offer(segment, matches[k]);
                 }
             }
         }
@@ -229,12 +258,13 @@ public sealed class LogStore
             total += CountFrom(match, Math.Max(from, before.Value.TimeUnixNano + 1), Range(search.From, search.To).To, sealedSegments, cancellationToken);
         }
 
-        hits.Sort(static (a, b) => b.Id.CompareTo(a.Id));
-        if (hits.Count > limit)
+        var hits = new List<HeldLogRecord>(best.Count);
+        while (best.TryDequeue(out var hit, out _))
         {
-            hits.RemoveRange(limit, hits.Count - limit);
+            hits.Add(hit);
         }
 
+        hits.Reverse(); // newest first
         return new LogSearchResult(hits, total, remaining > limit ? hits[^1].Id : null);
     }
 
