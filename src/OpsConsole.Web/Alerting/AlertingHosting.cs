@@ -22,8 +22,7 @@ public static class AlertingHosting
         {
             var notifier = new Notifier(sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<SilenceStore>(), sp.GetRequiredService<IAlertingRepository>(),
                 sp.GetRequiredService<DeliveryRunner>());
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-            http.DefaultRequestHeaders.UserAgent.ParseAdd("OpsConsole-Alerting/1.0");
+            var http = sp.GetRequiredService<AlertingHttp>().Client;
             notifier.Configure(sp.GetRequiredService<AlertingSettings>().Policy,
                 sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Channels.Select(c => NotificationChannels.Create(c, http)));
             return notifier;
@@ -32,6 +31,8 @@ public static class AlertingHosting
         services.AddSingleton(sp => new AlertFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAlertObserver>(sp => sp.GetRequiredService<AlertFeed>());
         services.AddSingleton<AlertOperations>();
+        services.AddSingleton<AlertingHttp>();
+        services.AddSingleton<AlertingConfigService>();
         services.AddHostedService<AlertingWorker>();
         return services;
     }
@@ -44,6 +45,7 @@ public static class AlertingHosting
         services.GetRequiredService<AlertStore>().Load(snapshot.Alerts);
         services.GetRequiredService<SilenceStore>().Load(snapshot.Silences);
         services.GetRequiredService<Notifier>().Load(snapshot.NotificationGroups);
+        await services.GetRequiredService<AlertingConfigService>().InitializeAsync(ct);
     }
 }
 
