@@ -104,6 +104,46 @@ public sealed partial class AlertingConfigService(
         Volatile.Write(ref _current, new AlertingConfigVersion(latest.Version, document, latest.CreatedAt, latest.CreatedBy));
     }
 
+    /// <summary>
+    /// Applies a newer version saved by another replica sharing the database (this one applies its own saves at once);
+    /// true when one was applied.
+    /// </summary>
+    public async Task<bool> RefreshAsync(CancellationToken ct)
+    {
+        var latest = await repository.LatestAsync(ct);
+        if (latest is null || latest.Version <= Current.Version)
+        {
+            return false;
+        }
+
+        await _saving.WaitAsync(ct);
+        try
+        {
+            if (latest.Version <= Current.Version)
+            {
+                return false;
+            }
+
+            var document = Parse(latest.Document);
+            var (settings, errors) = Combine(document).Build();
+            if (settings is null)
+            {
+                LogStoredInvalid(logger, latest.Version, string.Join("; ", errors));
+                return false;
+            }
+
+            Apply(settings, document);
+            var applied = new AlertingConfigVersion(latest.Version, document, latest.CreatedAt, latest.CreatedBy);
+            Volatile.Write(ref _current, applied);
+            Changed?.Invoke(applied);
+            return true;
+        }
+        finally
+        {
+            _saving.Release();
+        }
+    }
+
     /// <summary>The versions stored, newest first (who and when; not the documents).</summary>
     public async Task<IReadOnlyList<(long Version, DateTimeOffset At, string By)>> HistoryAsync(int limit, CancellationToken ct) =>
         [.. (await repository.ListAsync(limit, ct)).Select(v => (v.Version, v.CreatedAt, v.CreatedBy))];

@@ -60,14 +60,25 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
 }
 
 /// <summary>Expires external alerts past their end and sends what is due, every <c>Alerting:DispatchInterval</c> on the console's clock.</summary>
-public sealed partial class AlertingWorker(AlertStore alerts, Notifier notifier, AlertingSettings settings, TimeProvider time, ILogger<AlertingWorker> logger) : BackgroundService
+public sealed partial class AlertingWorker(
+    AlertStore alerts, Notifier notifier, AlertingSettings settings, AlertingConfigService config, TimeProvider time, ILogger<AlertingWorker> logger) : BackgroundService
 {
+    /// <summary>How often the stored alerting configuration is checked for a version saved by another replica.</summary>
+    public static readonly TimeSpan ConfigRefreshInterval = TimeSpan.FromSeconds(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastRefresh = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (time.GetUtcNow() - lastRefresh >= ConfigRefreshInterval)
+                {
+                    lastRefresh = time.GetUtcNow();
+                    await config.RefreshAsync(stoppingToken);
+                }
+
                 await alerts.ExpireExternalAsync(stoppingToken);
                 await notifier.FlushAsync(stoppingToken);
             }

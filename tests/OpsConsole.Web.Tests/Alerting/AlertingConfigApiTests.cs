@@ -204,6 +204,34 @@ public sealed class AlertingConfigApiTests
     }
 
     [Fact]
+    public async Task Put_OnOneReplica_IsAppliedByAnotherSharingTheDatabase()
+    {
+        await using var hook = await HttpReceiver.StartAsync();
+        await using var pagerDuty = await HttpReceiver.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("opsconsole-alerting-config-").FullName;
+        using var first = new RestartableFactory(directory) { KeepDatabase = true };
+        using var second = new RestartableFactory(directory);
+        using var a = first.CreateAdminClient();
+        using var b = second.CreateAdminClient();
+        Assert.Equal(1, (await GetAsync(b)).GetProperty("version").GetInt64());
+
+        using var put = await a.PutAsync("/api/v1/alerting/config", Json(Document(hook.Url + "/hook", pagerDuty.Url + "/pd")));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        // The other replica looks for newer versions every 15 s of its clock.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await GetAsync(b)).GetProperty("version").GetInt64() != 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the second replica never applied version 2");
+            second.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        Assert.True((await TestAsync(b, "hook")).GetProperty("delivered").GetBoolean());
+        Assert.Single(hook.Received);
+    }
+
+    [Fact]
     public async Task Restart_OnSqlite_KeepsTheEditedConfiguration()
     {
         var directory = Directory.CreateTempSubdirectory("opsconsole-alerting-config-").FullName;
