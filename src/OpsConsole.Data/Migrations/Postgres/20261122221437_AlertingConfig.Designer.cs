@@ -12,7 +12,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOpsDbContext))]
-    [Migration("20261122213901_AlertingConfig")]
+    [Migration("20261122221437_AlertingConfig")]
     partial class AlertingConfig
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOpsDbContext))]
-    [Migration("20261122213853_AlertingConfig")]
+    [Migration("20261122221430_AlertingConfig")]
     partial class AlertingConfig
     {
         /// <inheritdoc />
