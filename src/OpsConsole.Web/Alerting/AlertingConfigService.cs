@@ -56,7 +56,7 @@ public sealed record AlertingConfigSaveResult(AlertingConfigVersion? Saved, IRea
 /// </summary>
 public sealed partial class AlertingConfigService(
     AlertingConfigRepository repository, Notifier notifier, AlertingHttp http, IOptions<AlertingOptions> options, AuditTrail audit,
-    TimeProvider time, ILogger<AlertingConfigService> logger)
+    AlertFeed feed, TimeProvider time, ILogger<AlertingConfigService> logger)
 {
     /// <summary>What a secret is shown as; sending it back unchanged keeps the stored secret.</summary>
     public const string Mask = "********";
@@ -284,8 +284,12 @@ public sealed partial class AlertingConfigService(
         };
     }
 
-    private void Apply(AlertingSettings settings, AlertingConfigDocument document) =>
+    /// <summary>Puts the settings in force; open Alerts pages re-read (inhibition and routing may have changed what is muted).</summary>
+    private void Apply(AlertingSettings settings, AlertingConfigDocument document)
+    {
         notifier.Configure(settings.Policy, document.Channels.Select(c => NotificationChannels.Create(c, http.Client)));
+        feed.Touch();
+    }
 
     /// <summary>"Alerting:Channels:0:Url must be …" → <c>channels[0].url</c>: "must be …".</summary>
     internal static Dictionary<string, string[]> ByField(IEnumerable<string> errors) =>

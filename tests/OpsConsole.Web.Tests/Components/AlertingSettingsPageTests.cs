@@ -225,6 +225,29 @@ public sealed class AlertingSettingsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task InhibitionRules_SavedWhileTheAlertsPageIsOpen_ChangeWhatItShowsAsSuppressedAtOnce()
+    {
+        await _factory.Services.GetRequiredService<AlertStore>().ReceiveAsync(
+        [
+            new PostedAlert(new Dictionary<string, string> { ["alertname"] = "ServiceDown", ["severity"] = "critical", ["service"] = "db" }, null, null, null, null),
+            new PostedAlert(new Dictionary<string, string> { ["alertname"] = "DbSlow", ["severity"] = "warning", ["service"] = "db" }, null, null, null, null),
+        ], "default", CancellationToken.None);
+        await using var ctx = Context(Role.Admin);
+        ctx.Render<MudPopoverProvider>();
+        var alerts = ctx.Render<Alerts>();
+        // The seeded rule: a critical ServiceDown inhibits the warnings of its service.
+        Assert.Equal(("1", "1"), (alerts.Find("[data-testid=count-firing]").TextContent.Trim(), alerts.Find("[data-testid=count-suppressed]").TextContent.Trim()));
+
+        var config = _factory.Services.GetRequiredService<AlertingConfigService>();
+        var doc = config.Current.Document.Clone();
+        doc.InhibitRules.Clear();
+        Assert.True((await config.SaveAsync(doc, ComponentTestContext.Principal(Role.Admin, null, "Ada"), null, null, CancellationToken.None)).Ok);
+
+        alerts.WaitForAssertion(() =>
+            Assert.Equal(("2", "0"), (alerts.Find("[data-testid=count-firing]").TextContent.Trim(), alerts.Find("[data-testid=count-suppressed]").TextContent.Trim())));
+    }
+
+    [Fact]
     public async Task Silences_OperatorCreatesWithAPreviewThenExpiresWithConfirmation()
     {
         await _factory.Services.GetRequiredService<AlertStore>().ReceiveAsync(
