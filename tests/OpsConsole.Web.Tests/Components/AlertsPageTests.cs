@@ -329,8 +329,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
         Assert.Empty(sound.Invocations["announce"]);
 
         Input(page.Find("[data-testid=sound-toggle]")).Change(true);
-        var saved = Assert.Single(sound.Invocations["setEnabled"]);
-        Assert.Equal(true, saved.Arguments[0]);
+        page.WaitForAssertion(() => Assert.Equal(true, Assert.Single(sound.Invocations["setEnabled"]).Arguments[0]));
         await _store.ReceiveAsync([Posted("QueueStuck", "critical")], "default", CancellationToken.None);
         page.WaitForAssertion(() => Assert.Equal("4", Count(page, "firing")));
         page.WaitForAssertion(() => Assert.Equal("Critical: QueueStuck", Assert.Single(sound.Invocations["announce"]).Arguments[0]));

@@ -190,6 +190,15 @@ public partial class Alerts : IAsyncDisposable
     private async Task SetSoundAsync(bool on)
     {
         _soundOn = on;
+        try
+        {
+            _sound ??= await Js.InvokeAsync<IJSObjectReference?>("import", SoundModule); // toggled before the page finished loading it
+        }
+        catch (JSDisconnectedException)
+        {
+            return;
+        }
+
         if (_sound is not null)
         {
             try
