@@ -12,7 +12,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOpsDbContext))]
-    [Migration("20261122221437_AlertingConfig")]
+    [Migration("20261122224508_AlertingConfig")]
     partial class AlertingConfig
     {
         /// <inheritdoc />
@@ -301,6 +301,77 @@ namespace OpsConsole.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "At");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.DashboardEntity", b =>
+                {
+                    b.Property<string>("Uid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Edited")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("File")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Provisioned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Uid");
+
+                    b.ToTable("dashboards", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.DashboardVersionEntity", b =>
+                {
+                    b.Property<string>("Uid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Uid", "Version");
+
+                    b.ToTable("dashboard_versions", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Data.Entities.HealthCheckRow", b =>

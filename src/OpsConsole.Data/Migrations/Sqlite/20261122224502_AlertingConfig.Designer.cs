@@ -11,7 +11,7 @@ using OpsConsole.Data;
 namespace OpsConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOpsDbContext))]
-    [Migration("20261122221430_AlertingConfig")]
+    [Migration("20261122224502_AlertingConfig")]
     partial class AlertingConfig
     {
         /// <inheritdoc />
@@ -292,6 +292,77 @@ namespace OpsConsole.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "At");
 
                     b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.DashboardEntity", b =>
+                {
+                    b.Property<string>("Uid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Edited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("File")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Provisioned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Uid");
+
+                    b.ToTable("dashboards", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Data.Entities.DashboardVersionEntity", b =>
+                {
+                    b.Property<string>("Uid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Uid", "Version");
+
+                    b.ToTable("dashboard_versions", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Data.Entities.HealthCheckRow", b =>
