@@ -43,6 +43,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<RuleGroupRepository>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<AlertingRepository>();
+        services.AddSingleton<AlertingConfigRepository>();
         services.AddSingleton<IAlertingRepository>(sp => sp.GetRequiredService<AlertingRepository>());
         services.AddSingleton<TelemetryWriter>();
         services.AddSingleton<IDurableTelemetryWriter>(sp => sp.GetRequiredService<TelemetryWriter>());

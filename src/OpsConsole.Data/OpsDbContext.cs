@@ -29,6 +29,7 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<SilenceEntity> Silences => Set<SilenceEntity>();
     public DbSet<NotificationGroupEntity> NotificationGroups => Set<NotificationGroupEntity>();
     public DbSet<NotificationDeliveryEntity> NotificationDeliveries => Set<NotificationDeliveryEntity>();
+    public DbSet<AlertingConfigVersionEntity> AlertingConfigVersions => Set<AlertingConfigVersionEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

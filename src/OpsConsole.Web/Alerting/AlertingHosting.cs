@@ -22,8 +22,7 @@ public static class AlertingHosting
         {
             var notifier = new Notifier(sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<SilenceStore>(), sp.GetRequiredService<IAlertingRepository>(),
                 sp.GetRequiredService<DeliveryRunner>());
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-            http.DefaultRequestHeaders.UserAgent.ParseAdd("OpsConsole-Alerting/1.0");
+            var http = sp.GetRequiredService<AlertingHttp>().Client;
             notifier.Configure(sp.GetRequiredService<AlertingSettings>().Policy,
                 sp.GetRequiredService<IOptions<AlertingOptions>>().Value.Channels.Select(c => NotificationChannels.Create(c, http)));
             return notifier;
@@ -32,6 +31,8 @@ public static class AlertingHosting
         services.AddSingleton(sp => new AlertFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAlertObserver>(sp => sp.GetRequiredService<AlertFeed>());
         services.AddSingleton<AlertOperations>();
+        services.AddSingleton<AlertingHttp>();
+        services.AddSingleton<AlertingConfigService>();
         services.AddHostedService<AlertingWorker>();
         return services;
     }
@@ -44,6 +45,7 @@ public static class AlertingHosting
         services.GetRequiredService<AlertStore>().Load(snapshot.Alerts);
         services.GetRequiredService<SilenceStore>().Load(snapshot.Silences);
         services.GetRequiredService<Notifier>().Load(snapshot.NotificationGroups);
+        await services.GetRequiredService<AlertingConfigService>().InitializeAsync(ct);
     }
 }
 
@@ -58,14 +60,25 @@ public sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
 }
 
 /// <summary>Expires external alerts past their end and sends what is due, every <c>Alerting:DispatchInterval</c> on the console's clock.</summary>
-public sealed partial class AlertingWorker(AlertStore alerts, Notifier notifier, AlertingSettings settings, TimeProvider time, ILogger<AlertingWorker> logger) : BackgroundService
+public sealed partial class AlertingWorker(
+    AlertStore alerts, Notifier notifier, AlertingSettings settings, AlertingConfigService config, TimeProvider time, ILogger<AlertingWorker> logger) : BackgroundService
 {
+    /// <summary>How often the stored alerting configuration is checked for a version saved by another replica.</summary>
+    public static readonly TimeSpan ConfigRefreshInterval = TimeSpan.FromSeconds(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastRefresh = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (time.GetUtcNow() - lastRefresh >= ConfigRefreshInterval)
+                {
+                    lastRefresh = time.GetUtcNow();
+                    await config.RefreshAsync(stoppingToken);
+                }
+
                 await alerts.ExpireExternalAsync(stoppingToken);
                 await notifier.FlushAsync(stoppingToken);
             }

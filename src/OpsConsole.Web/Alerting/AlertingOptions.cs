@@ -56,10 +56,12 @@ public sealed class AlertingOptions
         }
 
         var escalations = new List<EscalationPolicy>();
+        var escalationNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Escalations.Count; i++)
         {
             var e = Escalations[i];
             var key = $"Alerting:Escalations:{i}";
+            Named(e.Name, key, escalationNames, errors);
             var steps = new List<EscalationStep>();
             for (var j = 0; j < e.Steps.Count; j++)
             {
@@ -82,10 +84,12 @@ public sealed class AlertingOptions
         }
 
         var receivers = new List<Receiver>();
+        var receiverNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Receivers.Count; i++)
         {
             var r = Receivers[i];
             var key = $"Alerting:Receivers:{i}";
+            Named(r.Name, key, receiverNames, errors);
             UnknownChannels(r.Channels, channelNames, key + ":Channels", errors);
             if (r.Escalation is not null && escalations.All(e => e.Name != r.Escalation))
             {
@@ -172,6 +176,18 @@ public sealed class AlertingOptions
         }
 
         return matchers;
+    }
+
+    private static void Named(string? name, string key, HashSet<string> seen, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add($"{key}:Name is required");
+        }
+        else if (!seen.Add(name))
+        {
+            errors.Add($"{key}:Name \"{name}\" is used twice");
+        }
     }
 
     private static void UnknownChannels(List<string> names, HashSet<string> known, string key, List<string> errors) =>

@@ -251,6 +251,7 @@ public static class OpsConsoleHost
         app.MapRuleApi();
         app.MapAlertmanagerApi();
         app.MapAlertApi();
+        app.MapAlertingConfigApi();
         app.MapDashboardApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapStaticAssets().AllowAnonymous();

@@ -35,6 +35,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
         var notifier = new Notifier(_store, _silences, repository, new DeliveryRunner(repository, time, new DeliveryOptions()));
         _ctx.Services.AddOpsConsoleData(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = "Data Source=alerts.db" }, _directory);
         _ctx.Services.AddSingleton(time);
+        await Dashboards.DashboardServices.AddAsync(_ctx.Services, new Core.Storage.TelemetryStores(new Core.Storage.HotStoreOptions(), time));
         _ctx.Services.AddSingleton<IAlertingRepository>(repository);
         _ctx.Services.AddSingleton(feed);
         _ctx.Services.AddSingleton(_store);
@@ -284,6 +285,54 @@ public sealed class AlertsPageTests : IAsyncLifetime
             Assert.Equal("3", Count(page, "firing"));
             Assert.Equal("PaymentsDown", Names(page)[0]);
         }, TimeSpan.FromSeconds(2));
+    }
+
+    private static PostedAlert Posted(string name, string severity) =>
+        new(new Dictionary<string, string> { ["alertname"] = name, ["severity"] = severity, ["service"] = "payments" }, new Dictionary<string, string> { ["summary"] = name + " summary" }, null, null, null);
+
+    [Fact]
+    public async Task Sound_WhenEnabledInThisBrowser_AnnouncesOnlyNewCriticalAlertsOnce()
+    {
+        await StartAsync(Role.Operator);
+        var sound = _ctx.JSInterop.SetupModule(Alerts.SoundModule);
+        sound.Setup<bool>("isEnabled").SetResult(true);
+        sound.SetupVoid("announce").SetVoidResult();
+        var (_, page) = Render();
+        page.WaitForAssertion(() => Assert.Equal("true", Input(page.Find("[data-testid=sound-toggle]")).HasAttribute("checked") ? "true" : "false"));
+
+        await _store.ReceiveAsync([Posted("DiskAlmostFull", "warning")], "default", CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("3", Count(page, "firing")));
+        await _store.ReceiveAsync([Posted("PaymentsDown", "critical")], "default", CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("4", Count(page, "firing")));
+        await _store.ReceiveAsync([Posted("PaymentsDown", "critical"), Posted("Another", "warning")], "default", CancellationToken.None); // the same alert again, and a warning
+        page.WaitForAssertion(() => Assert.Equal("5", Count(page, "firing")));
+
+        // CheckoutDown (critical, there when the page opened) and the warnings are never announced; PaymentsDown once.
+        var call = Assert.Single(sound.Invocations["announce"]);
+        Assert.Equal("Critical: PaymentsDown", call.Arguments[0]);
+        Assert.Equal("PaymentsDown — PaymentsDown summary", call.Arguments[1]);
+        Assert.StartsWith("/alerts/", (string)call.Arguments[2]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sound_OffByDefault_AnnouncesNothingAndTurningItOnIsRemembered()
+    {
+        await StartAsync(Role.Operator);
+        var sound = _ctx.JSInterop.SetupModule(Alerts.SoundModule);
+        sound.Setup<bool>("isEnabled").SetResult(false);
+        sound.Setup<string?>("setEnabled", _ => true).SetResult("granted");
+        sound.SetupVoid("announce").SetVoidResult();
+        var (_, page) = Render();
+
+        await _store.ReceiveAsync([Posted("PaymentsDown", "critical")], "default", CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("3", Count(page, "firing")));
+        Assert.Empty(sound.Invocations["announce"]);
+
+        Input(page.Find("[data-testid=sound-toggle]")).Change(true);
+        page.WaitForAssertion(() => Assert.Equal(true, Assert.Single(sound.Invocations["setEnabled"]).Arguments[0]));
+        await _store.ReceiveAsync([Posted("QueueStuck", "critical")], "default", CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("4", Count(page, "firing")));
+        page.WaitForAssertion(() => Assert.Equal("Critical: QueueStuck", Assert.Single(sound.Invocations["announce"]).Arguments[0]));
     }
 
     [Fact]

@@ -158,6 +158,28 @@ namespace OpsConsole.Data.Migrations.Postgres
                     b.ToTable("alert_history", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.AlertingConfigVersionEntity", b =>
+                {
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("alerting_config_versions", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.ApiKeyEntity", b =>
                 {
                     b.Property<Guid>("Id")

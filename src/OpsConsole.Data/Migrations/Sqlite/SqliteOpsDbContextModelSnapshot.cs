@@ -151,6 +151,28 @@ namespace OpsConsole.Data.Migrations.Sqlite
                     b.ToTable("alert_history", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.AlertingConfigVersionEntity", b =>
+                {
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("alerting_config_versions", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.ApiKeyEntity", b =>
                 {
                     b.Property<Guid>("Id")

@@ -32,10 +32,16 @@ public partial class Alerts : IAsyncDisposable
     /// <summary>At most this often per page, however fast alerts change.</summary>
     public static readonly TimeSpan UpdateInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Where the sound/notification module is served (wwwroot/js/alert-sound.js).</summary>
+    public const string SoundModule = "./js/alert-sound.js";
+
     private static readonly string[] SeverityOrder = ["critical", "error", "warning", "info"];
 
     private IDisposable? _subscription;
     private IJSObjectReference? _keys;
+    private IJSObjectReference? _sound;
+    private bool _soundOn;
+    private HashSet<string>? _criticalSeen;
     private DotNetObjectReference<Alerts>? _self;
     private ClaimsPrincipal _user = new();
     private bool _canOperate;
@@ -79,6 +85,7 @@ public partial class Alerts : IAsyncDisposable
         _user = AuthState is null ? new ClaimsPrincipal() : (await AuthState).User;
         _canOperate = (await Authorization.AuthorizeAsync(_user, Policies.Operate)).Succeeded;
         Reload();
+        _criticalSeen = [.. FiringCritical().Select(v => v.Alert.Id)];
         _subscription = Feed.Feed.Subscribe(_ => InvokeAsync(OnLiveAsync), UpdateInterval);
     }
 
@@ -113,6 +120,13 @@ public partial class Alerts : IAsyncDisposable
             {
                 await _keys.InvokeVoidAsync("attach", _self);
             }
+
+            _sound = await Js.InvokeAsync<IJSObjectReference?>("import", SoundModule);
+            if (_sound is not null && await _sound.InvokeAsync<bool>("isEnabled"))
+            {
+                _soundOn = true;
+                StateHasChanged();
+            }
         }
         catch (JSDisconnectedException)
         {
@@ -123,6 +137,7 @@ public partial class Alerts : IAsyncDisposable
     private async Task OnLiveAsync()
     {
         Reload();
+        await AnnounceNewCriticalAsync();
         if (_detail is not null)
         {
             var current = Ops.Alerts.Get(_detail.Alert.Id);
@@ -133,7 +148,69 @@ public partial class Alerts : IAsyncDisposable
         }
 
         StateHasChanged();
-        await Task.CompletedTask;
+    }
+
+    /// <summary>Critical alerts firing (not silenced, inhibited or acknowledged) now.</summary>
+    private IEnumerable<AlertView> FiringCritical() =>
+        (_byTab.GetValueOrDefault(AlertTab.Firing) ?? []).Where(v => string.Equals(v.Alert.Severity, "critical", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// With the sound on, announces each critical alert that started firing since the last look (the ones there when
+    /// the page opened are not new); each alert once.
+    /// </summary>
+    private async Task AnnounceNewCriticalAsync()
+    {
+        var now = FiringCritical().ToList();
+        var seen = _criticalSeen;
+        _criticalSeen = [.. now.Select(v => v.Alert.Id)];
+        if (seen is null || !_soundOn || _sound is null)
+        {
+            return;
+        }
+
+        var fresh = now.Where(v => !seen.Contains(v.Alert.Id)).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        var first = fresh[0].Alert;
+        var title = fresh.Count == 1 ? $"Critical: {first.Name}" : $"{fresh.Count} new critical alerts";
+        var body = string.Join("; ", fresh.Take(5).Select(v => v.Alert.Annotations.GetValueOrDefault("summary") is { } s ? $"{v.Alert.Name} — {s}" : v.Alert.Name));
+        try
+        {
+            await _sound.InvokeVoidAsync("announce", title, body, $"/alerts/{first.Fingerprint}");
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser is gone.
+        }
+    }
+
+    private async Task SetSoundAsync(bool on)
+    {
+        _soundOn = on;
+        try
+        {
+            _sound ??= await Js.InvokeAsync<IJSObjectReference?>("import", SoundModule); // toggled before the page finished loading it
+        }
+        catch (JSDisconnectedException)
+        {
+            return;
+        }
+
+        if (_sound is not null)
+        {
+            try
+            {
+                var permission = await _sound.InvokeAsync<string?>("setEnabled", on);
+                _message = on && permission == "denied" ? "Sound is on; this browser blocks notifications for the console, so only the sound plays." : _message;
+            }
+            catch (JSDisconnectedException)
+            {
+                // The browser is gone.
+            }
+        }
     }
 
     /// <summary>Re-reads the store: every tab's alerts, the filter choices, and the rows of the current tab.</summary>
@@ -448,6 +525,18 @@ public partial class Alerts : IAsyncDisposable
             {
                 await _keys.InvokeVoidAsync("detach");
                 await _keys.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The browser is gone.
+            }
+        }
+
+        if (_sound is not null)
+        {
+            try
+            {
+                await _sound.DisposeAsync();
             }
             catch (JSDisconnectedException)
             {
