@@ -7,7 +7,8 @@ namespace OpsConsole.Benchmarks;
 /// Run by hand, never in the test suite: <c>dotnet run -c Release --project tests/Benchmarks -- --filter '*'</c>.
 /// Results go in the README's Performance section with the command and the machine. Other modes:
 /// <c>-- load --signal traces|logs …</c> (the ingest load harness, see <see cref="LoadHarness"/>) and <c>-- promql …</c>
-/// (PromQL side by side with a real Prometheus, see <see cref="PromQlSideBySide"/>). A named class rather than
+/// (PromQL side by side with a real Prometheus, see <see cref="PromQlSideBySide"/>) and <c>-- circuits [--count 100]</c>
+/// (signed-in circuits on a live dashboard, see <see cref="Circuits.CircuitsBenchmark"/>). A named class rather than
 /// top-level statements, so the console's own global <c>Program</c> (hosted by the promql mode) is unambiguous.
 /// </summary>
 public static class BenchmarkProgram
@@ -17,6 +18,11 @@ public static class BenchmarkProgram
         if (args.Length > 0 && args[0] == "load")
         {
             return await LoadHarness.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "circuits")
+        {
+            return await Circuits.CircuitsBenchmark.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "promql")
