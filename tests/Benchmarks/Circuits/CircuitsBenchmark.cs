@@ -57,8 +57,8 @@ public static partial class CircuitsBenchmark
         Console.WriteLine($"Warm-up: {warmup} s of demo data …");
         await Task.Delay(TimeSpan.FromSeconds(warmup));
         var idleCpu = await CpuOverAsync(console, TimeSpan.FromSeconds(15));
-        var rss0 = await SettledRssAsync(console);
-        Console.WriteLine($"No circuits: CPU {idleCpu:0.0}% of one core, RSS {Mb(rss0):0.0} MB");
+        var (rss0, heap0) = await SettledMemoryAsync(console, http);
+        Console.WriteLine($"No circuits: CPU {idleCpu:0.0}% of one core, RSS {Mb(rss0):0.0} MB, managed heap {Mb(heap0):0.0} MB (after a full GC)");
 
         var clients = Enumerable.Range(0, count).Select(_ => new CircuitClient(console.BaseAddress, cookies)).ToList();
         var opening = Stopwatch.StartNew();
@@ -84,7 +84,9 @@ public static partial class CircuitsBenchmark
         Console.WriteLine($"{count} circuits opened in {opening.Elapsed.TotalSeconds:0.0} s; {liveCount} receiving live points.");
 
         await Task.Delay(TimeSpan.FromSeconds(10)); // the first full evaluations are over
-        var rssN = await SettledRssAsync(console);
+        var (rssN, heapN) = await SettledMemoryAsync(console, http);
+        var open = await console.MetricAsync(http, "opsconsole_blazor_circuits_active");
+        Console.WriteLine($"{count} circuits: RSS {Mb(rssN):0.0} MB, managed heap {Mb(heapN):0.0} MB (after a full GC); the console counts {open} open circuits");
 
         Console.WriteLine($"Steady window: {seconds} s …");
         var fromMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -108,7 +110,7 @@ public static partial class CircuitsBenchmark
         Console.WriteLine($"server CPU: {cpu:0.0}% of one core with {count} circuits ({idleCpu:0.0}% with none), over {seconds} s");
         Console.WriteLine(count == 0
             ? $"server RSS: {Mb(rss0):0.0} MB"
-            : $"server memory: RSS {Mb(rss0):0.0} MB with 0 → {Mb(rssN):0.0} MB with {count} ({Mb(rssEnd):0.0} MB at the end): {Mb((rssN - rss0) / (double)count):0.00} MB per circuit");
+            : $"server memory per circuit (after a full GC): RSS {Mb(rss0):0.0} → {Mb(rssN):0.0} MB = {Mb((rssN - rss0) / (double)count):0.00} MB, managed heap {Mb(heap0):0.0} → {Mb(heapN):0.0} MB = {Mb((heapN - heap0) / (double)count):0.00} MB (RSS {Mb(rssEnd):0.0} MB at the end of the window, before GC)");
         Console.WriteLine($"ingest→screen delay over {delays.Length} chart appends: p50 {Percentile(0.5):0} ms, p95 {Percentile(0.95):0} ms, max {(delays.Length == 0 ? double.NaN : delays[^1]):0} ms");
         Console.WriteLine($"JS interop calls answered: {CircuitClient.Describe(clients.SelectMany(c => c.Calls).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value)))}");
         Console.WriteLine($"render batches acknowledged: {clients.Sum(c => c.RenderBatches):N0}");
@@ -132,18 +134,23 @@ public static partial class CircuitsBenchmark
         return 100 * (console.CpuTime() - cpu0).TotalSeconds / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The median of RSS samples taken once a second for 10 s (the GC's ups and downs even out).</summary>
-    private static async Task<long> SettledRssAsync(ConsoleProcess console)
+    /// <summary>
+    /// Resident set and managed heap (prometheus-net's <c>dotnet_total_memory_bytes</c>) right after a full GC in the
+    /// console, then the median RSS of five samples a second apart (what the GC hands back to the OS comes back slowly).
+    /// </summary>
+    private static async Task<(long Rss, long Heap)> SettledMemoryAsync(ConsoleProcess console, HttpClient http)
     {
+        await console.CollectGarbageAsync();
+        var heap = (long)(await console.MetricAsync(http, "dotnet_total_memory_bytes") ?? double.NaN);
         var samples = new List<long>();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 5; i++)
         {
             samples.Add(console.Rss());
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
         samples.Sort();
-        return samples[samples.Count / 2];
+        return (samples[samples.Count / 2], heap);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

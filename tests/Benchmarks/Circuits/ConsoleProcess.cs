@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Diagnostics.NETCore.Client;
 
 namespace OpsConsole.Benchmarks.Circuits;
 
@@ -109,6 +111,29 @@ public sealed class ConsoleProcess : IAsyncDisposable
     {
         var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>
+    /// Has the console run a full blocking garbage collection, as dotnet-gcdump does: an EventPipe session on the
+    /// runtime provider with the GCHeapCollect keyword (0x800000) makes the runtime collect when it starts.
+    /// </summary>
+    public async Task CollectGarbageAsync()
+    {
+        var client = new DiagnosticsClient(Pid);
+        var provider = new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, 0x1 | 0x800000);
+        using var session = client.StartEventPipeSession([provider], requestRundown: false);
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await session.StopAsync(CancellationToken.None);
+        await drain;
+    }
+
+    /// <summary>A value from the console's own /metrics (prometheus-net), or null when it has none.</summary>
+    public async Task<double?> MetricAsync(HttpClient http, string name)
+    {
+        var text = await http.GetStringAsync(new Uri(BaseAddress, "metrics"));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? null : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
     }
 
     private async Task WaitUntilReadyAsync()
