@@ -8,7 +8,7 @@ namespace OpsConsole.Benchmarks.Circuits;
 /// <summary>
 /// Many signed-in circuits on one live dashboard (issue 6, point 9), by hand:
 /// <c>dotnet run -c Release --project tests/Benchmarks -- circuits [--count 100] [--seconds 60] [--warmup 45]
-/// [--path /executive] [--published DIR]</c>. Publishes the console in Release (unless <c>--published</c> names a
+/// [--warm-circuits 5] [--path /executive] [--published DIR]</c>. Publishes the console in Release (unless <c>--published</c> names a
 /// publish output), starts it as its own process with the demo workload and SQLite in a temporary directory, signs in
 /// as the demo executive, measures the console with no circuit, opens <c>--count</c> circuits concurrently with
 /// <see cref="CircuitClient"/>, waits until every one has received its first live point, then over a steady window
@@ -31,6 +31,7 @@ public static partial class CircuitsBenchmark
         var count = IntArg("count", 100);
         var seconds = Math.Max(10, IntArg("seconds", 60));
         var warmup = IntArg("warmup", 45);
+        var warmCircuits = IntArg("warm-circuits", 5);
         var path = Arg("path", "/executive");
         var published = Arg("published", "");
 
@@ -62,24 +63,13 @@ public static partial class CircuitsBenchmark
 
         var clients = Enumerable.Range(0, count).Select(_ => new CircuitClient(console.BaseAddress, cookies)).ToList();
         var opening = Stopwatch.StartNew();
-        using (var gate = new SemaphoreSlim(8))
-        {
-            await Task.WhenAll(clients.Select(async c =>
-            {
-                await gate.WaitAsync();
-                try
-                {
-                    await c.StartAsync(http, path, CancellationToken.None);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
-        }
 
-        var live = Task.WhenAll(clients.Select(c => c.FirstAppend));
-        await Task.WhenAny(live, Task.Delay(TimeSpan.FromSeconds(90)));
+        // A few circuits first, so the code and caches every circuit uses (JIT, MudBlazor, SignalR) are loaded before
+        // the marginal memory per circuit is measured; the brief's figure (from no circuits) includes them.
+        var warm = Math.Min(count, warmCircuits);
+        await OpenAsync(clients[..warm], http, path);
+        var (rssW, heapW) = warm > 0 && warm < count ? await SettledMemoryAsync(console, http) : (rss0, heap0);
+        await OpenAsync(clients[warm..], http, path);
         var liveCount = clients.Count(c => c.FirstAppend.IsCompletedSuccessfully);
         Console.WriteLine($"{count} circuits opened in {opening.Elapsed.TotalSeconds:0.0} s; {liveCount} receiving live points.");
 
@@ -111,6 +101,10 @@ public static partial class CircuitsBenchmark
         Console.WriteLine(count == 0
             ? $"server RSS: {Mb(rss0):0.0} MB"
             : $"server memory per circuit (after a full GC): RSS {Mb(rss0):0.0} → {Mb(rssN):0.0} MB = {Mb((rssN - rss0) / (double)count):0.00} MB, managed heap {Mb(heap0):0.0} → {Mb(heapN):0.0} MB = {Mb((heapN - heap0) / (double)count):0.00} MB (RSS {Mb(rssEnd):0.0} MB at the end of the window, before GC)");
+        if (warm > 0 && warm < count)
+        {
+            Console.WriteLine($"marginal, from {warm} warm circuits to {count}: RSS {Mb(rssW):0.0} → {Mb(rssN):0.0} MB = {Mb((rssN - rssW) / (double)(count - warm)):0.00} MB, managed heap {Mb(heapW):0.0} → {Mb(heapN):0.0} MB = {Mb((heapN - heapW) / (double)(count - warm)):0.00} MB per circuit");
+        }
         Console.WriteLine($"ingest→screen delay over {delays.Length} chart appends: p50 {Percentile(0.5):0} ms, p95 {Percentile(0.95):0} ms, max {(delays.Length == 0 ? double.NaN : delays[^1]):0} ms");
         Console.WriteLine($"JS interop calls answered: {CircuitClient.Describe(clients.SelectMany(c => c.Calls).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value)))}");
         Console.WriteLine($"render batches acknowledged: {clients.Sum(c => c.RenderBatches):N0}");
@@ -121,6 +115,28 @@ public static partial class CircuitsBenchmark
         }
 
         return failed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Starts <paramref name="clients"/> (8 page loads at a time) and waits up to 90 s for each one's first live point.</summary>
+    private static async Task OpenAsync(List<CircuitClient> clients, HttpClient http, string path)
+    {
+        using (var gate = new SemaphoreSlim(8))
+        {
+            await Task.WhenAll(clients.Select(async c =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await c.StartAsync(http, path, CancellationToken.None);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAny(Task.WhenAll(clients.Select(c => c.FirstAppend)), Task.Delay(TimeSpan.FromSeconds(90)));
     }
 
     private static double Mb(double bytes) => bytes / (1024 * 1024);
