@@ -58,8 +58,8 @@ public static partial class CircuitsBenchmark
         Console.WriteLine($"Warm-up: {warmup} s of demo data …");
         await Task.Delay(TimeSpan.FromSeconds(warmup));
         var idleCpu = await CpuOverAsync(console, TimeSpan.FromSeconds(15));
-        var (rss0, heap0) = await SettledMemoryAsync(console, http);
-        Console.WriteLine($"No circuits: CPU {idleCpu:0.0}% of one core, RSS {Mb(rss0):0.0} MB, managed heap {Mb(heap0):0.0} MB (after a full GC)");
+        var none = await SettledMemoryAsync(console, http);
+        Console.WriteLine($"No circuits: CPU {idleCpu:0.0}% of one core, {none} (after a full GC)");
 
         var clients = Enumerable.Range(0, count).Select(_ => new CircuitClient(console.BaseAddress, cookies)).ToList();
         var opening = Stopwatch.StartNew();
@@ -68,21 +68,21 @@ public static partial class CircuitsBenchmark
         // the marginal memory per circuit is measured; the brief's figure (from no circuits) includes them.
         var warm = Math.Min(count, warmCircuits);
         await OpenAsync(clients[..warm], http, path);
-        var (rssW, heapW) = warm > 0 && warm < count ? await SettledMemoryAsync(console, http) : (rss0, heap0);
+        var warmed = warm > 0 && warm < count ? await SettledMemoryAsync(console, http) : none;
         await OpenAsync(clients[warm..], http, path);
         var liveCount = clients.Count(c => c.FirstAppend.IsCompletedSuccessfully);
         Console.WriteLine($"{count} circuits opened in {opening.Elapsed.TotalSeconds:0.0} s; {liveCount} receiving live points.");
 
         await Task.Delay(TimeSpan.FromSeconds(10)); // the first full evaluations are over
-        var (rssN, heapN) = await SettledMemoryAsync(console, http);
+        var all = await SettledMemoryAsync(console, http);
         var open = await console.MetricAsync(http, "opsconsole_blazor_circuits_active");
-        Console.WriteLine($"{count} circuits: RSS {Mb(rssN):0.0} MB, managed heap {Mb(heapN):0.0} MB (after a full GC); the console counts {open} open circuits");
+        Console.WriteLine($"{count} circuits: {all} (after a full GC); the console counts {open} open circuits");
 
         Console.WriteLine($"Steady window: {seconds} s …");
         var fromMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var cpu = await CpuOverAsync(console, TimeSpan.FromSeconds(seconds));
         var toMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var rssEnd = console.Rss();
+        var rssEnd = console.Rss().Rss;
         var load = File.ReadAllText("/proc/loadavg").Trim();
 
         var delays = clients.SelectMany(c => c.DelaysSince(fromMs, toMs)).Order().ToArray();
@@ -98,13 +98,16 @@ public static partial class CircuitsBenchmark
         }
 
         Console.WriteLine($"server CPU: {cpu:0.0}% of one core with {count} circuits ({idleCpu:0.0}% with none), over {seconds} s");
-        Console.WriteLine(count == 0
-            ? $"server RSS: {Mb(rss0):0.0} MB"
-            : $"server memory per circuit (after a full GC): RSS {Mb(rss0):0.0} → {Mb(rssN):0.0} MB = {Mb((rssN - rss0) / (double)count):0.00} MB, managed heap {Mb(heap0):0.0} → {Mb(heapN):0.0} MB = {Mb((heapN - heap0) / (double)count):0.00} MB (RSS {Mb(rssEnd):0.0} MB at the end of the window, before GC)");
+        if (count > 0)
+        {
+            Console.WriteLine($"server memory per circuit (after a full GC, from none to {count}): {all.PerCircuit(none, count)} (RSS {Mb(rssEnd):0.0} MB at the end of the window, before GC)");
+        }
+
         if (warm > 0 && warm < count)
         {
-            Console.WriteLine($"marginal, from {warm} warm circuits to {count}: RSS {Mb(rssW):0.0} → {Mb(rssN):0.0} MB = {Mb((rssN - rssW) / (double)(count - warm)):0.00} MB, managed heap {Mb(heapW):0.0} → {Mb(heapN):0.0} MB = {Mb((heapN - heapW) / (double)(count - warm)):0.00} MB per circuit");
+            Console.WriteLine($"marginal, from {warm} warm circuits to {count}: {all.PerCircuit(warmed, count - warm)}");
         }
+
         Console.WriteLine($"ingest→screen delay over {delays.Length} chart appends: p50 {Percentile(0.5):0} ms, p95 {Percentile(0.95):0} ms, max {(delays.Length == 0 ? double.NaN : delays[^1]):0} ms");
         Console.WriteLine($"JS interop calls answered: {CircuitClient.Describe(clients.SelectMany(c => c.Calls).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value)))}");
         Console.WriteLine($"render batches acknowledged: {clients.Sum(c => c.RenderBatches):N0}");
@@ -154,19 +157,27 @@ public static partial class CircuitsBenchmark
     /// Resident set and managed heap (prometheus-net's <c>dotnet_total_memory_bytes</c>) right after a full GC in the
     /// console, then the median RSS of five samples a second apart (what the GC hands back to the OS comes back slowly).
     /// </summary>
-    private static async Task<(long Rss, long Heap)> SettledMemoryAsync(ConsoleProcess console, HttpClient http)
+    private static async Task<Memory> SettledMemoryAsync(ConsoleProcess console, HttpClient http)
     {
         await console.CollectGarbageAsync();
-        var heap = (long)(await console.MetricAsync(http, "dotnet_total_memory_bytes") ?? double.NaN);
-        var samples = new List<long>();
+        var heap = (long)(await console.MetricAsync(http, "dotnet_total_memory_bytes") ?? 0);
+        var samples = new List<(long Rss, long Anonymous)>();
         for (var i = 0; i < 5; i++)
         {
             samples.Add(console.Rss());
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
-        samples.Sort();
-        return (samples[samples.Count / 2], heap);
+        return new Memory(samples.Select(s => s.Rss).Order().ElementAt(2), samples.Select(s => s.Anonymous).Order().ElementAt(2), heap);
+    }
+
+    private readonly record struct Memory(long Rss, long Anonymous, long Heap)
+    {
+        public override string ToString() => $"RSS {Mb(Rss):0.0} MB (anonymous {Mb(Anonymous):0.0} MB), managed heap {Mb(Heap):0.0} MB";
+
+        /// <summary>Per circuit, from <paramref name="before"/> to this with <paramref name="circuits"/> more.</summary>
+        public string PerCircuit(Memory before, int circuits) =>
+            $"RSS {Mb((Rss - before.Rss) / (double)circuits):0.00} MB, anonymous RSS {Mb((Anonymous - before.Anonymous) / (double)circuits):0.00} MB, managed heap {Mb((Heap - before.Heap) / (double)circuits):0.00} MB";
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

@@ -106,11 +106,16 @@ public sealed class ConsoleProcess : IAsyncDisposable
         return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
-    /// <summary>Resident set size in bytes.</summary>
-    public long Rss()
+    /// <summary>Resident set size in bytes: all of it, and its anonymous part (heaps and stacks, not mapped files such as the assemblies' code).</summary>
+    public (long Rss, long Anonymous) Rss()
     {
-        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        long Field(string name)
+        {
+            var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith(name + ":", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+
+        return (Field("VmRSS"), Field("RssAnon"));
     }
 
     /// <summary>
