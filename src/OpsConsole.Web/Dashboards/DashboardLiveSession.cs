@@ -1,7 +1,6 @@
 using OpsConsole.Core.Dashboards;
 using OpsConsole.Core.Query.PromQl;
 using OpsConsole.Core.Storage;
-using OpsConsole.Core.Storage.Series;
 
 namespace OpsConsole.Web.Dashboards;
 
@@ -35,17 +34,22 @@ public sealed record LiveView(IReadOnlyList<ILivePanel> Panels, VariableValues V
 /// <see cref="TelemetryEvents"/>; at most once per <see cref="MinInterval"/>, when new metric samples arrived, the
 /// session re-evaluates only the newest step(s) of each time series (from the last step it evaluated to now) and
 /// pushes those points to the panel (<see cref="ILivePanel.AppendAsync"/>), and re-evaluates instant panels at now.
-/// The browser runs no timer. Queries read <paramref name="source"/> (in the console the database-backed
-/// <c>HistorySeriesSource</c>, as the PromQL API does) under the view's engine options: a tenant admin's queries get
-/// the <c>tenant_id</c> matcher from the engine.
+/// The browser runs no timer. Queries go through <paramref name="shared"/> (over the database-backed
+/// <c>HistorySeriesSource</c> in the console, as the PromQL API) under the view's engine options — a tenant admin's
+/// queries get the <c>tenant_id</c> matcher from the engine — and are evaluated at the ingest time of the batch that
+/// triggered the update, so every circuit showing the same view is served by one evaluation.
 /// </summary>
-public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource source, TimeProvider time, ILogger<DashboardLiveSession> logger) : IDisposable
+public sealed class DashboardLiveSession(TelemetryStores stores, SharedPanelEvaluations shared, TimeProvider time, ILogger<DashboardLiveSession> logger) : IDisposable
 {
-    /// <summary>At most this often per open dashboard.</summary>
-    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// At most this often per open dashboard. Scrapes arrive in bursts (every target at once): the first batch of a
+    /// burst is pushed at once, the rest after this interval — so it bounds the ingest-to-screen delay of those. Half
+    /// a second keeps that delay under a second with 100 circuits open (README, Performance); the evaluations are
+    /// shared between circuits, so a shorter interval costs little.
+    /// </summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Lock _gate = new();
-    private PanelEvaluator _evaluator = new(source);
     private IDisposable? _subscription;
     private CancellationTokenSource? _cts;
     private LiveView? _view;
@@ -80,7 +84,6 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         lock (_gate)
         {
             _view = view;
-            _evaluator = new PanelEvaluator(source, view.Engine);
             _lastStepEnd = view.Window.ToMs;
             _samplesSeen = stores.Events.Latest?.SamplesTotal ?? 0;
             _cts = new CancellationTokenSource();
@@ -115,7 +118,10 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         LastDelay = time.GetUtcNow() - activity.At;
     }
 
-    /// <summary>Brings every panel up to now (called on new samples; public for tests).</summary>
+    /// <summary>
+    /// Brings every panel up to <paramref name="ingestedAtMs"/> — the time the batch that triggered the update was
+    /// stored — or, without it, up to now (called on new samples; public for tests).
+    /// </summary>
     public async Task TickAsync(CancellationToken cancellationToken = default, long? ingestedAtMs = null)
     {
         LiveView? view;
@@ -129,7 +135,8 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
             return;
         }
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // At the ingest time rather than the clock: sessions woken by the same batch ask for the same evaluations.
+        var now = Math.Min(ingestedAtMs ?? long.MaxValue, time.GetUtcNow().ToUnixTimeMilliseconds());
         var w = view.Window;
         var stepEnd = now / w.StepMs * w.StepMs;
         var from = Math.Min(_lastStepEnd, stepEnd);
@@ -165,7 +172,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         if (panel.Kind != PanelType.TimeSeries && panel.Kind != PanelType.Heatmap && panel.Kind != PanelType.Text)
         {
             var instantPanel = panel.Options.Sparkline ? panel with { Options = panel.Options with { Sparkline = false } } : panel;
-            await live.UpdateAsync(_evaluator.Evaluate(instantPanel, view.Values, full, null, ct), full);
+            await live.UpdateAsync(await shared.EvaluateAsync(instantPanel, view.Values, view.Engine, full, rangeOnly: false, ct), full);
         }
 
         if (!hasSeries)
@@ -174,7 +181,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         }
 
         // The steps since the last one drawn (that one again: late samples may have changed it) and a point at now.
-        var steps = _evaluator.EvaluateRange(panel, view.Values, w.Slice(from, stepEnd), null, ct);
+        var steps = await shared.EvaluateAsync(panel, view.Values, view.Engine, w.Slice(from, stepEnd), rangeOnly: true, ct);
         if (steps.Error is not null)
         {
             return; // the full evaluation on the next range change shows the error; keep what is drawn
@@ -183,7 +190,7 @@ public sealed class DashboardLiveSession(TelemetryStores stores, ISeriesSource s
         var series = steps.Series;
         if (now > stepEnd)
         {
-            var head = _evaluator.EvaluateRange(panel, view.Values, w.Slice(now, now), null, ct);
+            var head = await shared.EvaluateAsync(panel, view.Values, view.Engine, w.Slice(now, now), rangeOnly: true, ct);
             if (head.Error is null && head.Series.Count > 0)
             {
                 series = Merge(series, head.Series);

@@ -123,6 +123,7 @@ public static class OpsConsoleHost
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
         services.AddSingleton<DashboardStore>();
         services.AddSingleton<IDashboardCatalog>(sp => sp.GetRequiredService<DashboardStore>());
+        services.AddSingleton<SharedPanelEvaluations>();
         services.AddScoped<DashboardLiveSession>();
         services.AddSingleton<GrafanaImporter>();
         services.AddOptions<OverviewOptions>().Bind(builder.Configuration.GetSection(OverviewOptions.SectionName));

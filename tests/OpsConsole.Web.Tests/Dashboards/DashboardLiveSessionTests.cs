@@ -97,7 +97,7 @@ public sealed class DashboardLiveSessionTests
         var window = QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5));
         var chart = new RecordingPanel(Panel("rate", "timeseries", "sum by (service) (rate(http_requests_total[1m]))"));
         var stat = new RecordingPanel(Panel("total", "stat", "sum(http_requests_total)"));
-        using var session = new DashboardLiveSession(stores, stores.Series, clock, NullLogger<DashboardLiveSession>.Instance);
+        using var session = new DashboardLiveSession(stores, new SharedPanelEvaluations(stores.Series, stores, clock), clock, NullLogger<DashboardLiveSession>.Instance);
         session.Start(new LiveView([chart, stat], VariableValues.None, new PromQlOptions(), window));
 
         clock.Advance(TimeSpan.FromSeconds(20));
@@ -124,7 +124,7 @@ public sealed class DashboardLiveSessionTests
         var startMs = Start.ToUnixTimeMilliseconds();
         stores.Store(Samples(startMs - 60_000, 5, 0));
         var chart = new RecordingPanel(Panel("rate", "timeseries", "sum(rate(http_requests_total[1m]))"));
-        using var session = new DashboardLiveSession(stores, stores.Series, clock, NullLogger<DashboardLiveSession>.Instance);
+        using var session = new DashboardLiveSession(stores, new SharedPanelEvaluations(stores.Series, stores, clock), clock, NullLogger<DashboardLiveSession>.Instance);
         session.Start(new LiveView([chart], VariableValues.None, new PromQlOptions(), QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5))));
 
         stores.Events.Record(spans: 10, logs: 3, samples: 0);
@@ -142,7 +142,7 @@ public sealed class DashboardLiveSessionTests
         var stores = new TelemetryStores(new HotStoreOptions(), clock);
         var startMs = Start.ToUnixTimeMilliseconds();
         var chart = new RecordingPanel(Panel("rate", "timeseries", "sum(rate(http_requests_total[1m]))"));
-        var session = new DashboardLiveSession(stores, stores.Series, clock, NullLogger<DashboardLiveSession>.Instance);
+        var session = new DashboardLiveSession(stores, new SharedPanelEvaluations(stores.Series, stores, clock), clock, NullLogger<DashboardLiveSession>.Instance);
         session.Start(new LiveView([chart], VariableValues.None, new PromQlOptions(), QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5))));
         Assert.True(session.IsRunning);
 
@@ -152,5 +152,92 @@ public sealed class DashboardLiveSessionTests
 
         Assert.False(session.IsRunning);
         Assert.Empty(chart.Appends);
+    }
+
+    [Fact]
+    public async Task ManyCircuitsOnTheSameView_AreServedByOneEvaluationPerPanel_AndAllGetTheSamePoints()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var stores = new TelemetryStores(new HotStoreOptions(), clock);
+        var startMs = Start.ToUnixTimeMilliseconds();
+        stores.Store(Samples(startMs - 600_000, 41, 0));
+        var shared = new SharedPanelEvaluations(stores.Series, stores, clock);
+        var window = QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5));
+        var chartPanel = Panel("rate", "timeseries", "sum by (service) (rate(http_requests_total{service=~\"$service\"}[1m]))");
+        var statPanel = Panel("total", "stat", "sum(http_requests_total{service=~\"$service\"})");
+        var circuits = Enumerable.Range(0, 20).Select(_ =>
+        {
+            var chart = new RecordingPanel(chartPanel);
+            var stat = new RecordingPanel(statPanel);
+            // Each circuit resolves its own variable values: equal content, different instances.
+            var values = new VariableValues(new Dictionary<string, string> { ["service"] = "api-gateway" }, new HashSet<string>());
+            var session = new DashboardLiveSession(stores, shared, clock, NullLogger<DashboardLiveSession>.Instance);
+            session.Start(new LiveView([chart, stat], values, new PromQlOptions(), window));
+            return (Session: session, Chart: chart, Stat: stat);
+        }).ToList();
+
+        clock.Advance(TimeSpan.FromSeconds(20));
+        stores.Store(Samples(startMs + 15_000, 1, 1230));
+        await Until(() => circuits.All(c => c.Chart.Appends.Count == 1 && c.Stat.Updates.Count == 1), "every circuit's live update");
+
+        // The chart's newest steps, its point at now and the stat's value: three evaluations for twenty circuits.
+        Assert.Equal(3, shared.Evaluations);
+        foreach (var (session, chart, stat) in circuits)
+        {
+            var series = Assert.Single(chart.Appends[0].Series);
+            Assert.Equal([window.ToMs, window.ToMs + 15_000, startMs + 20_000], series.Points.Select(p => p.TimestampMs));
+            Assert.Equal(circuits[0].Chart.Appends[0].Series[0].Points, series.Points);
+            Assert.Equal(1230, stat.Updates[0].Value);
+            session.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task SharedEvaluations_AreReusedOnlyForTheSameDataAndTenant()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var stores = new TelemetryStores(new HotStoreOptions(), clock);
+        var startMs = Start.ToUnixTimeMilliseconds();
+        stores.Store(Samples(startMs - 60_000, 4, 0));
+        var shared = new SharedPanelEvaluations(stores.Series, stores, clock);
+        var stat = Panel("total", "stat", "sum(http_requests_total)");
+        var window = QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5));
+
+        var first = await shared.EvaluateAsync(stat, VariableValues.None, new PromQlOptions(), window, rangeOnly: false);
+        var again = await shared.EvaluateAsync(stat, VariableValues.None, new PromQlOptions(), window, rangeOnly: false);
+        Assert.Equal(90, first.Value);
+        Assert.Same(first, again);
+        Assert.Equal(1, shared.Evaluations);
+
+        // A tenant admin's scope is another evaluation (the samples carry no tenant: nothing for acme).
+        var scoped = await shared.EvaluateAsync(stat, VariableValues.None, new PromQlOptions { TenantScope = "acme" }, window, rangeOnly: false);
+        Assert.Null(scoped.Value);
+        Assert.Equal(2, shared.Evaluations);
+
+        // A late sample inside the same window: the next asker sees it, not the earlier result.
+        stores.Store(Samples(startMs - 1_000, 1, 500));
+        var afterIngest = await shared.EvaluateAsync(stat, VariableValues.None, new PromQlOptions(), window, rangeOnly: false);
+        Assert.Equal(500, afterIngest.Value);
+        Assert.Equal(3, shared.Evaluations);
+    }
+
+    [Fact]
+    public async Task OneCircuitGoingAway_DoesNotCancelTheSharedEvaluationForTheOthers()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var stores = new TelemetryStores(new HotStoreOptions(), clock);
+        var startMs = Start.ToUnixTimeMilliseconds();
+        stores.Store(Samples(startMs - 60_000, 4, 0));
+        var shared = new SharedPanelEvaluations(stores.Series, stores, clock);
+        var stat = Panel("total", "stat", "sum(http_requests_total)");
+        var window = QueryWindow.Ending(startMs, TimeSpan.FromMinutes(5));
+
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => shared.EvaluateAsync(stat, VariableValues.None, new PromQlOptions(), window, rangeOnly: false, gone.Token));
+        var result = await shared.EvaluateAsync(stat, VariableValues.None, new PromQlOptions(), window, rangeOnly: false);
+
+        Assert.Equal(90, result.Value);
+        Assert.Equal(1, shared.Evaluations);
     }
 }

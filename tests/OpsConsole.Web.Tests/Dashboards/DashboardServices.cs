@@ -30,6 +30,7 @@ public static class DashboardServices
         services.AddSingleton(stores);
         services.AddSingleton(history);
         services.AddSingleton<ISeriesSource>(history);
+        services.AddSingleton(new SharedPanelEvaluations(history, stores, TimeProvider.System));
         services.AddSingleton(new PromQlQueries(history, Options.Create(new QueryOptions()), new PromQlQueryStats()));
         services.AddSingleton(provider); // disposed with the test's services
         return provider.GetRequiredService<TelemetryWriter>();

@@ -63,6 +63,8 @@ public sealed partial class DashboardView
     /// <summary>For the alert store, when the host has alerting (pages rendered in tests may not).</summary>
     [Inject] private IServiceProvider Services { get; set; } = default!;
 
+    [Inject] private SharedPanelEvaluations Shared { get; set; } = default!;
+
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     /// <summary>True while new points are being pushed (a relative range, live not paused, the dashboard live).</summary>
@@ -146,12 +148,12 @@ public sealed partial class DashboardView
         var generation = _generation;
         var window = _window;
         var token = _loading.Token;
-        var evaluator = new PanelEvaluator(Queries.Source, engine);
         try
         {
             foreach (var panel in dashboard.Panels.Where(p => p.Kind != PanelType.Text))
             {
-                var result = await Task.Run(() => evaluator.Evaluate(panel, values, window, tenantId: null, token), token);
+                // Shared with every circuit opening this view within the same step (the window is step-aligned).
+                var result = await Shared.EvaluateAsync(panel, values, engine, window, rangeOnly: false, token);
                 if (generation != _generation)
                 {
                     return;
