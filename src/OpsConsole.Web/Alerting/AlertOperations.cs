@@ -24,7 +24,14 @@ public sealed class AlertOperations(AlertStore alerts, SilenceStore silences, No
     public AlertView View(Alert alert) => new(alert, notifier.MuteStatusOf(alert, time.GetUtcNow()), notifier.ReceiversOf(alert));
 
     /// <summary>Active alerts (pending and firing) with their mute status.</summary>
-    public IReadOnlyList<AlertView> ActiveViews() => [.. alerts.Active().Select(View)];
+    public IReadOnlyList<AlertView> ActiveViews() => Views(alerts.Active());
+
+    /// <summary>Views of many alerts, their mute status from one look at the firing alerts.</summary>
+    public IReadOnlyList<AlertView> Views(IEnumerable<Alert> list)
+    {
+        var mute = notifier.MuteSnapshot(time.GetUtcNow());
+        return [.. list.Select(a => new AlertView(a, mute(a), notifier.ReceiversOf(a)))];
+    }
 
     /// <summary>The active alerts a silence with these matchers would mute (the preview before saving).</summary>
     public IReadOnlyList<Alert> Preview(IReadOnlyList<LabelMatcher> matchers) =>

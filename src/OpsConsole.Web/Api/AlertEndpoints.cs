@@ -87,7 +87,7 @@ public static class AlertEndpoints
             "pending" => ops.ActiveViews().Where(v => v.Alert.State == AlertState.Pending),
             "acknowledged" => ops.ActiveViews().Where(v => v.Alert.Acknowledgement is not null),
             "suppressed" => ops.ActiveViews().Where(v => v.Mute.IsMuted),
-            "resolved" => ops.Alerts.Resolved(1000).Select(ops.View),
+            "resolved" => ops.Views(ops.Alerts.Resolved(1000)),
             _ => [],
         };
         if (state is not (null or "" or "active" or "firing" or "pending" or "acknowledged" or "suppressed" or "resolved"))

@@ -51,7 +51,7 @@ public static class AlertmanagerEndpoints
         }
 
         var now = time.GetUtcNow();
-        var alerts = ops.Alerts.Firing().Select(ops.View).Where(filter.Includes).OrderBy(v => v.Alert.Fingerprint, StringComparer.Ordinal);
+        var alerts = ops.Views(ops.Alerts.Firing()).Where(filter.Includes).OrderBy(v => v.Alert.Fingerprint, StringComparer.Ordinal);
         return Results.Json(alerts.Select(v => Gettable(v, ops, now)));
     }
 
@@ -63,7 +63,7 @@ public static class AlertmanagerEndpoints
         }
 
         var now = time.GetUtcNow();
-        var views = ops.Alerts.Firing().Select(ops.View).Where(filter.Includes).ToDictionary(v => v.Alert.Id);
+        var views = ops.Views(ops.Alerts.Firing()).Where(filter.Includes).ToDictionary(v => v.Alert.Id);
         var groups = ops.Notifier.Groups(views.Values.Select(v => v.Alert))
             .Where(g => filter.Receiver is null || filter.Receiver.IsMatch(g.Route.Receiver))
             .Select(g => new Dictionary<string, object>

@@ -217,7 +217,7 @@ public partial class Alerts : IAsyncDisposable
     private void Reload()
     {
         var active = Ops.ActiveViews();
-        var resolved = Ops.Alerts.Resolved(Ops.Alerts.Options.ResolvedInMemory).Select(Ops.View).ToList();
+        var resolved = Ops.Views(Ops.Alerts.Resolved(Ops.Alerts.Options.ResolvedInMemory)).ToList();
         _byTab = new Dictionary<AlertTab, List<AlertView>>
         {
             [AlertTab.Firing] = [.. active.Where(v => v.Alert.State == AlertState.Firing && !v.Mute.IsMuted && v.Alert.Acknowledgement is null)],
