@@ -48,7 +48,11 @@ public sealed class SharedPanelEvaluations(ISeriesSource source, TelemetryStores
         var key = new Key(panel, Canonical(values), engine, window, rangeOnly, stores.Events.Latest?.SamplesTotal ?? 0);
         var entry = _entries.GetOrAdd(key, static (k, state) => new Entry(state.Now, new Lazy<Task<PanelResult>>(
             () => Task.Run(() => state.Self.Compute(k)), LazyThreadSafetyMode.ExecutionAndPublication)), (Self: this, Now: now));
-        return await entry.Result.Value.WaitAsync(cancellationToken);
+        // Start (or join) the shared evaluation first: a caller that has gone away leaves it running for the others,
+        // and gets no result even when the evaluation happens to be finished already.
+        var result = entry.Result.Value;
+        cancellationToken.ThrowIfCancellationRequested();
+        return await result.WaitAsync(cancellationToken);
     }
 
     private PanelResult Compute(Key key)
