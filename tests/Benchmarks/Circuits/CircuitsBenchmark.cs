@@ -39,7 +39,7 @@ public static partial class CircuitsBenchmark
         {
             published = Path.Combine(Path.GetTempPath(), "opsconsole-circuits-publish");
             Console.WriteLine($"Publishing the console (Release) to {published} …");
-            if (!await PublishAsync(published))
+            if (!await ConsoleProcess.PublishAsync(published))
             {
                 return 2;
             }
@@ -201,24 +201,5 @@ public static partial class CircuitsBenchmark
         {
             throw new InvalidOperationException($"Sign-in as {user} failed: {(int)response.StatusCode}.");
         }
-    }
-
-    private static async Task<bool> PublishAsync(string output)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "OpsConsole.sln")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from the repository (no OpsConsole.sln above the benchmark).");
-        }
-
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
-        foreach (var a in new[] { "publish", "src/OpsConsole.Web", "-c", "Release", "-o", output, "-v", "q", "-clp:ErrorsOnly" })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var publish = Process.Start(start)!;
-        await publish.WaitForExitAsync();
-        return publish.ExitCode == 0;
     }
 }

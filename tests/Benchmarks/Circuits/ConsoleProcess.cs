@@ -29,7 +29,8 @@ public sealed class ConsoleProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ConsoleProcess> StartAsync(string publishedDirectory)
+    /// <summary>Starts the published console; <paramref name="demo"/> runs the demo workload in it (no incidents).</summary>
+    public static async Task<ConsoleProcess> StartAsync(string publishedDirectory, bool demo = true)
     {
         var dll = Path.Combine(publishedDirectory, "OpsConsole.Web.dll");
         if (!File.Exists(dll))
@@ -58,10 +59,14 @@ public sealed class ConsoleProcess : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__Http__Url"] = baseAddress.ToString().TrimEnd('/');
         start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = grpc;
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = "http://127.0.0.1:0";
-        start.Environment["Demo__Enabled"] = "true";
-        start.Environment["Demo__OtlpEndpoint"] = grpc;
-        start.Environment["Demo__MetricsPortBase"] = FreePortRun(6).ToString(CultureInfo.InvariantCulture);
-        start.Environment["Demo__Incidents"] = "false";
+        start.Environment["Demo__Enabled"] = demo ? "true" : "false";
+        if (demo)
+        {
+            start.Environment["Demo__OtlpEndpoint"] = grpc;
+            start.Environment["Demo__MetricsPortBase"] = FreePortRun(6).ToString(CultureInfo.InvariantCulture);
+            start.Environment["Demo__Incidents"] = "false";
+        }
+
         start.Environment["Storage__Provider"] = "Sqlite";
         start.Environment["Storage__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "console.db")}";
         start.Environment["DOTNET_NOLOGO"] = "1";
@@ -84,6 +89,26 @@ public sealed class ConsoleProcess : IAsyncDisposable
         }
 
         return console;
+    }
+
+    /// <summary>Publishes the console (Release) into <paramref name="output"/>; false when the publish failed.</summary>
+    public static async Task<bool> PublishAsync(string output)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "OpsConsole.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from the repository (no OpsConsole.sln above the benchmark).");
+        }
+
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
+        foreach (var a in new[] { "publish", "src/OpsConsole.Web", "-c", "Release", "-o", output, "-v", "q", "-clp:ErrorsOnly" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var publish = Process.Start(start)!;
+        await publish.WaitForExitAsync();
+        return publish.ExitCode == 0;
     }
 
     /// <summary>The last lines the console wrote.</summary>
