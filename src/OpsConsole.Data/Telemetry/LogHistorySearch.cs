@@ -57,14 +57,15 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
     public async Task<LogHistoryPage> SearchAsync(LogHistoryQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (await ColumnsOnlyAsync(query, ct) is { } direct)
+        var pushed = Pushdown.From(query.Match, query.TenantId);
+        if (await ColumnsOnlyAsync(query, pushed, ct) is { } direct)
         {
             return direct;
         }
 
         var items = new List<StoredLogRecord>();
         var limit = Math.Max(1, query.Limit);
-        var (total, truncated) = await ScanAsync(query, record =>
+        var (total, truncated) = await ScanAsync(query, pushed, record =>
         {
             if (items.Count < limit && (query.Before is not { } before || record.Id < before))
             {
@@ -126,7 +127,7 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
         }
         else
         {
-            (_, truncated) = await ScanAsync(query, record =>
+            (_, truncated) = await ScanAsync(query, pushed, record =>
             {
                 var i = (int)((record.Record.TimeUnixNano - query.FromUnixNano) / bucketNanos);
                 counts[i, 0]++;
@@ -180,9 +181,8 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
     /// A query the columns answer whole (no text, only level/service/tenant equality, or nothing): the page and the
     /// exact count come straight from SQL, with no candidate checking and no scan budget.
     /// </summary>
-    private async Task<LogHistoryPage?> ColumnsOnlyAsync(LogHistoryQuery query, CancellationToken ct)
+    private async Task<LogHistoryPage?> ColumnsOnlyAsync(LogHistoryQuery query, Pushdown pushed, CancellationToken ct)
     {
-        var pushed = Pushdown.From(query.Match, query.TenantId);
         if (!pushed.Covers || query.FromUnixNano >= query.ToUnixNano)
         {
             return null;
@@ -207,7 +207,7 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
     }
 
     /// <summary>Walks every matching line of the range, newest first; returns how many and whether the budget cut it short.</summary>
-    private async Task<(long Total, bool Truncated)> ScanAsync(LogHistoryQuery query, Action<StoredLogRecord> onMatch, CancellationToken ct)
+    private async Task<(long Total, bool Truncated)> ScanAsync(LogHistoryQuery query, Pushdown pushed, Action<StoredLogRecord> onMatch, CancellationToken ct)
     {
         long from = (long)query.FromUnixNano, to = (long)query.ToUnixNano;
         if (from >= to)
@@ -215,7 +215,6 @@ public sealed class LogHistorySearch(IDbContextFactory<OpsDbContext> factory)
             return (0, false);
         }
 
-        var pushed = Pushdown.From(query.Match, query.TenantId);
         if (pushed.Impossible)
         {
             return (0, false);
