@@ -5,6 +5,7 @@ using OpsConsole.Domain.Security;
 using OpsConsole.Domain.Tenancy;
 using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Security;
+using OpsConsole.Web.Tenancy;
 
 namespace OpsConsole.Web.Api;
 
@@ -24,8 +25,6 @@ public sealed record MeView(string Name, string DisplayName, string? Role, strin
 /// <summary>Who am I, and the admin API: API keys, users, tenants and the audit log.</summary>
 public static class AdminEndpoints
 {
-    public static readonly string[] Plans = ["free", "standard", "business", "enterprise"];
-
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/me", (ClaimsPrincipal user) => new MeView(
@@ -187,7 +186,7 @@ public static class AdminEndpoints
         }
     }
 
-    private static async Task<IResult> CreateTenantAsync(CreateTenantRequest request, TenantRepository tenants, AuditTrail audit, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> CreateTenantAsync(CreateTenantRequest request, PlanCatalog plans, TenantRepository tenants, AuditTrail audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!TenantIds.IsValid(request.Id))
@@ -196,9 +195,9 @@ public static class AdminEndpoints
         }
 
         var plan = request.Plan ?? "standard";
-        if (!Plans.Contains(plan))
+        if (plans.Find(plan) is null)
         {
-            errors["plan"] = [$"plan must be one of {string.Join(", ", Plans)}."];
+            errors["plan"] = [$"plan must be one of {string.Join(", ", plans.Ids)}."];
         }
 
         if (request.DisplayName is { Length: > 200 })

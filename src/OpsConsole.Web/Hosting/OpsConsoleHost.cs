@@ -33,6 +33,7 @@ using OpsConsole.Web.Observability;
 using OpsConsole.Web.Rules;
 using OpsConsole.Web.Security;
 using OpsConsole.Web.Seeding;
+using OpsConsole.Web.Tenancy;
 using Prometheus;
 
 namespace OpsConsole.Web.Hosting;
@@ -59,6 +60,11 @@ public static class OpsConsoleHost
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DevelopmentSeeder>();
         services.AddSingleton<BootstrapAdmin>();
+        services.AddOptions<PlanCatalogOptions>()
+            .Configure<IConfiguration>((o, config) => config.GetSection(PlanCatalogOptions.SectionName).Bind(o.Plans))
+            .Validate(o => o.Problems().Count == 0, "The Plans section is invalid; see PlanCatalogOptions.Problems().")
+            .ValidateOnStart();
+        services.AddSingleton<PlanCatalog>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
