@@ -42,6 +42,25 @@ public sealed class PanelViewTests
     private static PanelSeries Series(string name, params (long T, double V)[] points) =>
         new(name, LabelSet.Empty, [.. points.Select(p => new Sample(p.T, p.V))]);
 
+    [Fact]
+    public async Task Panel_WithADescription_OffersItOnHoverAndToTheKeyboardAndScreenReaders()
+    {
+        var (ctx, _) = Context();
+        await using var _ctx = ctx;
+        var panel = Panel("stat", "s") with { Description = "Seconds, 95th percentile of every request" };
+
+        var cut = Render(ctx, panel, new PanelResult { Value = 1, ValueSeries = 1 });
+
+        var info = cut.Find("[data-testid=panel-description]");
+        Assert.Equal("Seconds, 95th percentile of every request", info.GetAttribute("data-tip"));
+        Assert.Equal("About this panel: Seconds, 95th percentile of every request", info.GetAttribute("aria-label"));
+        Assert.Equal("0", info.GetAttribute("tabindex"));
+        Assert.Equal("The panel", cut.Find("h3#panel-p1").TextContent);
+
+        var plain = Render(ctx, Panel("stat", "s"), new PanelResult { Value = 1, ValueSeries = 1 });
+        Assert.Empty(plain.FindAll("[data-testid=panel-description]"));
+    }
+
     [Theory]
     [InlineData(3.2, "3.2 s", "red", "var(--mud-palette-error)")]
     [InlineData(1.25, "1.25 s", "yellow", "var(--mud-palette-warning)")]

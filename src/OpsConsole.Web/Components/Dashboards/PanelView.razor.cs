@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using OpsConsole.Core.Dashboards;
 using OpsConsole.Web.Components.Charts;
+using OpsConsole.Web.Components.Shared;
 using OpsConsole.Web.Dashboards;
 
 namespace OpsConsole.Web.Components.Dashboards;
@@ -23,6 +24,9 @@ public sealed partial class PanelView : ILivePanel
     private bool _specDark;
     private IReadOnlyList<OpsConsole.Core.Alerting.Alert>? _alerts;
     private OcChart? _chart;
+
+    private static readonly MarkupString InfoIcon = SvgIcon.Decorative(MudBlazor.Icons.Material.Outlined.Info, "mud-icon-size-small mud-secondary-text");
+    private static readonly MarkupString EmptyIcon = SvgIcon.Decorative(MudBlazor.Icons.Material.Outlined.QueryStats, "mud-icon-size-medium mud-secondary-text");
 
     [Parameter, EditorRequired] public DashboardPanel Panel { get; set; } = default!;
 

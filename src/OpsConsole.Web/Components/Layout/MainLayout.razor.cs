@@ -12,6 +12,7 @@ public partial class MainLayout : IAsyncDisposable
     private const string ThemeModule = "./js/theme.js";
     private static readonly ThemeState DarkTheme = new(true);
     private static readonly ThemeState LightTheme = new(false);
+    private static readonly MarkupString UserIcon = Shared.SvgIcon.Decorative(Icons.Material.Filled.AccountCircle, "mud-icon-size-small");
     private MudThemeProvider? _themeProvider;
     private Task<IJSObjectReference>? _module;
     private bool _isDarkMode;
