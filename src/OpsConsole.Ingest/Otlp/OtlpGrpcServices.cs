@@ -14,7 +14,7 @@ internal sealed class OtlpTraceGrpcService(OtlpIntake intake, IngestContextResol
 {
     public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
     {
-        var result = await intake.ExportAsync(request, OtlpGrpc.ContextOf(tenants, context), context.CancellationToken);
+        var result = await intake.ExportAsync(request, OtlpGrpc.ContextOf(tenants, context), request.CalculateSize(), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
         return OtlpResponses.Traces(result);
     }
@@ -26,7 +26,7 @@ internal sealed class OtlpLogsGrpcService(OtlpIntake intake, IngestContextResolv
 {
     public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
     {
-        var result = await intake.ExportAsync(request, OtlpGrpc.ContextOf(tenants, context), context.CancellationToken);
+        var result = await intake.ExportAsync(request, OtlpGrpc.ContextOf(tenants, context), request.CalculateSize(), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
         return OtlpResponses.Logs(result);
     }
@@ -38,7 +38,7 @@ internal sealed class OtlpMetricsGrpcService(OtlpIntake intake, IngestContextRes
 {
     public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
-        var result = await intake.ExportAsync(request, OtlpGrpc.ContextOf(tenants, context), context.CancellationToken);
+        var result = await intake.ExportAsync(request, OtlpGrpc.ContextOf(tenants, context), request.CalculateSize(), context.CancellationToken);
         OtlpGrpc.ThrowIfRefused(result);
         return OtlpResponses.Metrics(result);
     }

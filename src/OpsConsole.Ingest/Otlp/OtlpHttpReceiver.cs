@@ -38,14 +38,14 @@ public sealed class OtlpHttpReceiver
 
     public Task HandleAsync(HttpContext context, OtlpSignal signal) => signal switch
     {
-        OtlpSignal.Traces => HandleAsync(context, ExportTraceServiceRequest.Parser, static (i, r, c, t) => i.ExportAsync(r, c, t), OtlpResponses.Traces),
-        OtlpSignal.Logs => HandleAsync(context, ExportLogsServiceRequest.Parser, static (i, r, c, t) => i.ExportAsync(r, c, t), OtlpResponses.Logs),
-        OtlpSignal.Metrics => HandleAsync(context, ExportMetricsServiceRequest.Parser, static (i, r, c, t) => i.ExportAsync(r, c, t), OtlpResponses.Metrics),
+        OtlpSignal.Traces => HandleAsync(context, ExportTraceServiceRequest.Parser, static (i, r, c, n, t) => i.ExportAsync(r, c, n, t), OtlpResponses.Traces),
+        OtlpSignal.Logs => HandleAsync(context, ExportLogsServiceRequest.Parser, static (i, r, c, n, t) => i.ExportAsync(r, c, n, t), OtlpResponses.Logs),
+        OtlpSignal.Metrics => HandleAsync(context, ExportMetricsServiceRequest.Parser, static (i, r, c, n, t) => i.ExportAsync(r, c, n, t), OtlpResponses.Metrics),
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, "Unknown OTLP signal."),
     };
 
     private async Task HandleAsync<TRequest>(HttpContext http, MessageParser<TRequest> parser,
-        Func<OtlpIntake, TRequest, IngestContext, CancellationToken, ValueTask<OtlpExportResult>> export, Func<OtlpExportResult, IMessage> respond)
+        Func<OtlpIntake, TRequest, IngestContext, long, CancellationToken, ValueTask<OtlpExportResult>> export, Func<OtlpExportResult, IMessage> respond)
         where TRequest : IMessage<TRequest>, new()
     {
         var request = http.Request;
@@ -92,9 +92,11 @@ public sealed class OtlpHttpReceiver
 
         TRequest? message;
         string? error;
+        long requestBytes;
         using (payload)
         {
-            OtlpDecoder.TryDecode(payload!.Span, format.Value, parser, out message, out error);
+            requestBytes = payload!.Span.Length; // what the day's byte quota counts: the body as decoded (after gzip)
+            OtlpDecoder.TryDecode(payload.Span, format.Value, parser, out message, out error);
         }
 
         if (message is null)
@@ -103,7 +105,7 @@ public sealed class OtlpHttpReceiver
             return;
         }
 
-        var result = await export(_intake, message, resolution.Context, cancellationToken);
+        var result = await export(_intake, message, resolution.Context, requestBytes, cancellationToken);
         switch (result.Outcome)
         {
             case IngestOutcome.Throttled:
@@ -122,7 +124,7 @@ public sealed class OtlpHttpReceiver
     {
         var seconds = Math.Max(1, (long)Math.Ceiling(result.RetryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return WriteStatusAsync(http, statusCode, format, rpcCode, result.Message ?? "Retry later.");
+        return WriteAsync(http, statusCode, format, OtlpResponses.Status(rpcCode, result.Message ?? "Retry later.", TimeSpan.FromSeconds(seconds)));
     }
 
     private static Task WriteStatusAsync(HttpContext http, int statusCode, OtlpPayloadFormat format, int rpcCode, string message) =>

@@ -24,9 +24,13 @@ public sealed class OtlpIntake
     private readonly IOptionsMonitor<IngestLimits> _limits;
     private readonly IOptionsMonitor<OtlpIngestOptions> _options;
     private readonly TimeProvider _time;
+    private readonly IngestQuotaLedger? _quotas;
 
-    public OtlpIntake(ITelemetrySink sink, DeltaToCumulative deltas, IOptionsMonitor<IngestLimits> limits, IOptionsMonitor<OtlpIngestOptions> options, TimeProvider time)
+    // quotas: per-tenant ingest quotas checked before the sink; none when the host has no ledger.
+    public OtlpIntake(ITelemetrySink sink, DeltaToCumulative deltas, IOptionsMonitor<IngestLimits> limits, IOptionsMonitor<OtlpIngestOptions> options, TimeProvider time,
+        IngestQuotaLedger? quotas = null)
     {
+        _quotas = quotas;
         _sink = sink;
         _deltas = deltas;
         _limits = limits;
@@ -36,38 +40,50 @@ public sealed class OtlpIntake
 
     internal IngestLimits Limits => _limits.CurrentValue;
 
-    internal ValueTask<OtlpExportResult> ExportAsync(ExportTraceServiceRequest request, IngestContext context, CancellationToken cancellationToken)
+    internal ValueTask<OtlpExportResult> ExportAsync(ExportTraceServiceRequest request, IngestContext context, long requestBytes, CancellationToken cancellationToken)
     {
         var limits = Limits;
         var report = new IntakeReport();
         var batch = OtlpTraceMapper.Map(request, context, limits, report);
-        return WriteAsync(batch, report, "spans", limits, null, cancellationToken);
+        return WriteAsync(batch, requestBytes, report, "spans", limits, null, cancellationToken);
     }
 
-    internal ValueTask<OtlpExportResult> ExportAsync(ExportLogsServiceRequest request, IngestContext context, CancellationToken cancellationToken)
+    internal ValueTask<OtlpExportResult> ExportAsync(ExportLogsServiceRequest request, IngestContext context, long requestBytes, CancellationToken cancellationToken)
     {
         var limits = Limits;
         var report = new IntakeReport();
         var batch = OtlpLogMapper.Map(request, context, limits, NowUnixNano(), report);
-        return WriteAsync(batch, report, "log records", limits, null, cancellationToken);
+        return WriteAsync(batch, requestBytes, report, "log records", limits, null, cancellationToken);
     }
 
-    internal ValueTask<OtlpExportResult> ExportAsync(ExportMetricsServiceRequest request, IngestContext context, CancellationToken cancellationToken)
+    internal ValueTask<OtlpExportResult> ExportAsync(ExportMetricsServiceRequest request, IngestContext context, long requestBytes, CancellationToken cancellationToken)
     {
         var limits = Limits;
         var report = new IntakeReport();
         var ledger = new DeltaLedger();
         var batch = OtlpMetricMapper.Map(request, context, limits, _deltas, ledger, NowUnixNano(), report);
-        return WriteAsync(batch, report, "data points", limits, ledger, cancellationToken);
+        return WriteAsync(batch, requestBytes, report, "data points", limits, ledger, cancellationToken);
     }
 
-    private async ValueTask<OtlpExportResult> WriteAsync(TelemetryBatch batch, IntakeReport report, string itemNoun, IngestLimits limits, DeltaLedger? ledger,
-        CancellationToken cancellationToken)
+    private async ValueTask<OtlpExportResult> WriteAsync(TelemetryBatch batch, long requestBytes, IntakeReport report, string itemNoun, IngestLimits limits,
+        DeltaLedger? ledger, CancellationToken cancellationToken)
     {
         var message = report.ToMessage(itemNoun, limits.MaxAttributesPerItem);
         if (batch.ItemCount == 0 && batch.Metadata.Count == 0)
         {
             return new OtlpExportResult(IngestOutcome.Accepted, report.RejectedItems, message, TimeSpan.Zero);
+        }
+
+        // Quotas before anything is stored: a refused request leaves no trace (not even delta-to-cumulative state).
+        var admission = _quotas?.TryAdmit(batch, requestBytes);
+        if (admission?.Rejection is { } rejection)
+        {
+            if (ledger is not null)
+            {
+                _deltas.Undo(ledger);
+            }
+
+            return new OtlpExportResult(IngestOutcome.Throttled, 0, rejection.Message, TimeSpan.FromSeconds(rejection.RetryAfterSeconds));
         }
 
         IngestResult result;
@@ -82,6 +98,7 @@ public sealed class OtlpIntake
                 _deltas.Undo(ledger);
             }
 
+            Refund(admission);
             throw;
         }
 
@@ -91,6 +108,8 @@ public sealed class OtlpIntake
             {
                 _deltas.Undo(ledger);
             }
+
+            Refund(admission);
 
             var refusal = result.Message ?? (result.Outcome == IngestOutcome.Throttled
                 ? "The console's intake queue is full; retry later."
@@ -104,6 +123,14 @@ public sealed class OtlpIntake
         }
 
         return new OtlpExportResult(IngestOutcome.Accepted, report.RejectedItems + (long)result.RejectedItems, message, TimeSpan.Zero);
+    }
+
+    private void Refund(IngestAdmission? admission)
+    {
+        if (admission is not null)
+        {
+            _quotas?.Refund(admission);
+        }
     }
 
     private ulong NowUnixNano() => (ulong)(_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
