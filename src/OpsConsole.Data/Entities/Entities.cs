@@ -8,6 +8,12 @@ public sealed class TenantEntity
     public string Plan { get; set; } = "standard";
     public DateTimeOffset CreatedAt { get; set; }
     public bool IsDemo { get; set; }
+
+    /// <summary>Overrides the plan's items-per-minute ingest quota when set.</summary>
+    public long? IngestItemsPerMinute { get; set; }
+
+    /// <summary>Overrides the plan's bytes-per-UTC-day ingest quota when set.</summary>
+    public long? IngestBytesPerDay { get; set; }
 }
 
 /// <summary>One of the fixed roles (seeded by the migrations); users reference it by name.</summary>

@@ -865,6 +865,12 @@ namespace OpsConsole.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long?>("IngestBytesPerDay")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("IngestItemsPerMinute")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
 

@@ -848,6 +848,12 @@ namespace OpsConsole.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("IngestBytesPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IngestItemsPerMinute")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
 
