@@ -27,6 +27,7 @@ public sealed class ConsoleHost : WebApplicationFactory<Program>
             ["Storage:Provider"] = "Sqlite",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "opsconsole.db")}",
             ["Demo:Enabled"] = "false",
+            ["RateLimits:ApiPerMinute"] = "1000000", // thousands of queries a minute; rate limits have their own tests
         }));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

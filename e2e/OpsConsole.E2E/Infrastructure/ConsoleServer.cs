@@ -86,6 +86,10 @@ public sealed class ConsoleServer : IAsyncDisposable
 
         start.Environment["Storage__Provider"] = "Sqlite";
         start.Environment["Storage__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "e2e.db")}";
+        // Journeys sign in many times from one address; rate limits have their own tests.
+        start.Environment["RateLimits__ApiPerMinute"] = "1000000";
+        start.Environment["RateLimits__LoginPerAccountPerMinute"] = "1000000";
+        start.Environment["RateLimits__LoginPerAddressPerMinute"] = "1000000";
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

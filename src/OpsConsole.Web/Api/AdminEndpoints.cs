@@ -18,7 +18,7 @@ public sealed record UserView(Guid Id, string UserName, string DisplayName, stri
         new(u.Id, u.UserName, u.DisplayName, u.RoleName, u.TenantId, u.CreatedAt, u.LastSignInAt, u.LockoutEndsAt > now);
 }
 public sealed record CreateTenantRequest(string? Id, string? DisplayName, string? Plan);
-public sealed record TenantView(string Id, string DisplayName, string Plan, DateTimeOffset CreatedAt);
+public sealed record TenantView(string Id, string DisplayName, string Plan, DateTimeOffset CreatedAt, long? IngestItemsPerMinute = null, long? IngestBytesPerDay = null);
 public sealed record AuditEntryView(long Id, DateTimeOffset At, string Actor, string Action, string TargetType, string? TargetId, string? TenantId, string? Before, string? After);
 public sealed record MeView(string Name, string DisplayName, string? Role, string? TenantId, string Scope, string AuthenticationType);
 
@@ -59,9 +59,30 @@ public static class AdminEndpoints
         admin.MapPost("/users", CreateUserAsync);
 
         admin.MapGet("/tenants", async (TenantRepository tenants, CancellationToken ct) =>
-            (await tenants.ListAsync(ct)).Select(t => new TenantView(t.Id, t.DisplayName, t.Plan, t.CreatedAt)));
+            (await tenants.ListAsync(ct)).Select(TenantAdministration.ToView));
 
-        admin.MapPost("/tenants", CreateTenantAsync);
+        admin.MapPost("/tenants", async (CreateTenantRequest request, TenantAdministration tenants, HttpContext http, CancellationToken ct) =>
+        {
+            var change = await tenants.CreateAsync(request, http.User, Remote(http), ct);
+            return change.Tenant is { } view
+                ? Results.Created($"/api/v1/admin/tenants/{view.Id}", view)
+                : Results.ValidationProblem(change.Errors, detail: "Nothing was created; fix the fields listed.");
+        });
+
+        // The tenant with its plan, overrides, effective quotas and current use (the Tenants settings page shows the same).
+        admin.MapGet("/tenants/{id}", async (string id, TenantAdministration tenants, CancellationToken ct) =>
+            await tenants.FindAsync(id, ct) is { } view ? Results.Ok(view) : UnknownTenant(id));
+
+        admin.MapPut("/tenants/{id}", async (string id, UpdateTenantRequest request, TenantAdministration tenants, HttpContext http, CancellationToken ct) =>
+        {
+            var change = await tenants.UpdateAsync(id, request, http.User, Remote(http), ct);
+            return change switch
+            {
+                { NotFound: true } => UnknownTenant(id),
+                { Tenant: { } view } => Results.Ok(view),
+                _ => Results.ValidationProblem(change.Errors, detail: "Nothing was changed; fix the fields listed."),
+            };
+        });
 
         admin.MapGet("/audit", async (AuditLog log, string? actor, string? action, string? tenant, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct) =>
         {
@@ -186,41 +207,8 @@ public static class AdminEndpoints
         }
     }
 
-    private static async Task<IResult> CreateTenantAsync(CreateTenantRequest request, PlanCatalog plans, TenantRepository tenants, AuditTrail audit, TimeProvider time, HttpContext http, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!TenantIds.IsValid(request.Id))
-        {
-            errors["id"] = [$"'{request.Id}' is not a valid tenant id: use 1-{TenantIds.MaxLength} lower-case letters, digits and inner hyphens."];
-        }
-
-        var plan = request.Plan ?? "standard";
-        if (plans.Find(plan) is null)
-        {
-            errors["plan"] = [$"plan must be one of {string.Join(", ", plans.Ids)}."];
-        }
-
-        if (request.DisplayName is { Length: > 200 })
-        {
-            errors["displayName"] = ["displayName must be at most 200 characters."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors);
-        }
-
-        var tenant = await tenants.CreateAsync(new TenantEntity
-        {
-            Id = request.Id!,
-            DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? request.Id! : request.DisplayName.Trim(),
-            Plan = plan,
-            CreatedAt = time.GetUtcNow(),
-        }, ct);
-        var view = new TenantView(tenant.Id, tenant.DisplayName, tenant.Plan, tenant.CreatedAt);
-        await audit.RecordAsync(http.User, "tenant.create", "tenant", tenant.Id, tenant.Id, after: view, remoteAddress: Remote(http), ct: ct);
-        return Results.Created($"/api/v1/admin/tenants/{tenant.Id}", view);
-    }
+    private static IResult UnknownTenant(string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+        detail: $"No tenant with id '{id}'; GET /api/v1/admin/tenants lists them.");
 
     private static string? Remote(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 

@@ -88,8 +88,95 @@ public static class TelemetryIntakeEndpoints
             return Results.ValidationProblem(errors, detail: "Nothing of this request was stored; fix the fields listed and send it again.");
         }
 
-        var result = await sink.WriteAsync(batch, http.RequestAborted);
+        // Quotas before anything is stored; a refused request is not counted and changes nothing.
+        var quotas = http.RequestServices.GetService<IngestQuotaLedger>();
+        var admission = quotas?.TryAdmit(batch, RequestBytes(http));
+        if (admission?.Rejection is { } rejection)
+        {
+            return IngestResults.ToHttp(http, new IngestResult(IngestOutcome.Throttled, 0, rejection.Message, TimeSpan.FromSeconds(rejection.RetryAfterSeconds)), batch.ItemCount);
+        }
+
+        IngestResult result;
+        try
+        {
+            result = await sink.WriteAsync(batch, http.RequestAborted);
+        }
+        catch
+        {
+            if (admission is not null)
+            {
+                quotas!.Refund(admission);
+            }
+
+            throw;
+        }
+
+        if (result.Outcome != IngestOutcome.Accepted && admission is not null)
+        {
+            quotas!.Refund(admission);
+        }
+
         return IngestResults.ToHttp(http, result, batch.ItemCount);
+    }
+
+    /// <summary>The request body's size: Content-Length, or what <see cref="RequestBodyCounter"/> counted for a chunked body.</summary>
+    private static long RequestBytes(HttpContext http) =>
+        http.Request.ContentLength ?? http.Features.Get<RequestBodyCounter>()?.BytesRead ?? 0;
+}
+
+/// <summary>
+/// Counts the bytes of request bodies sent without Content-Length (chunked) on the native intake, so the day's byte
+/// quota sees them too. Registered as a feature by <see cref="UseIntakeBodyCounting"/>.
+/// </summary>
+public sealed class RequestBodyCounter : Stream
+{
+    private readonly Stream _inner;
+
+    private RequestBodyCounter(Stream inner) => _inner = inner;
+
+    public long BytesRead { get; private set; }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>Wraps the body of native intake posts that carry no Content-Length.</summary>
+    public static IApplicationBuilder UseIntakeBodyCounting(IApplicationBuilder app) => app.UseWhen(
+        c => c.Request.ContentLength is null && HttpMethods.IsPost(c.Request.Method) && c.Request.Path.StartsWithSegments("/api/v1/monitoring"),
+        branch => branch.Use((context, next) =>
+        {
+            var counter = new RequestBodyCounter(context.Request.Body);
+            context.Request.Body = counter;
+            context.Features.Set(counter);
+            return next(context);
+        }));
+
+    public override int Read(byte[] buffer, int offset, int count) => Counted(_inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer) => Counted(_inner.Read(buffer));
+
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Counted(await _inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await _inner.ReadAsync(buffer, cancellationToken));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Counted(int read)
+    {
+        BytesRead += read;
+        return read;
     }
 }
 

@@ -65,6 +65,11 @@ public static class OpsConsoleHost
             .Validate(o => o.Problems().Count == 0, "The Plans section is invalid; see PlanCatalogOptions.Problems().")
             .ValidateOnStart();
         services.AddSingleton<PlanCatalog>();
+        services.AddSingleton<TenantQuotaCache>();
+        services.AddSingleton<IIngestQuotaSource>(sp => sp.GetRequiredService<TenantQuotaCache>());
+        services.AddSingleton<IngestQuotaLedger>();
+        services.AddSingleton<TenantAdministration>();
+        services.AddOpsConsoleRateLimits(builder.Configuration);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -195,6 +200,9 @@ public static class OpsConsoleHost
         {
             await app.Services.GetRequiredService<BootstrapAdmin>().EnsureAsync(startup.Token);
         }
+
+        // After seeding: intake checks every tenant's quota from memory from the first request on.
+        await app.Services.GetRequiredService<TenantQuotaCache>().LoadAsync(startup.Token);
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)
@@ -220,6 +228,8 @@ public static class OpsConsoleHost
         app.UseHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // per API key / user (RateLimits); intake has per-tenant quotas instead
+        RequestBodyCounter.UseIntakeBodyCounting(app);
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();

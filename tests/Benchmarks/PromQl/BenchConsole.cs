@@ -39,6 +39,7 @@ public sealed class BenchConsole : WebApplicationFactory<Program>
             ["Storage:Provider"] = "Sqlite",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_directory, "opsconsole.db")}",
             ["Demo:Enabled"] = "false",
+            ["RateLimits:ApiPerMinute"] = "1000000", // thousands of queries a minute; rate limits have their own tests
             ["Retention:MetricsMemoryMB"] = "8192",
 
             // The start-up reload window marks the hot store complete only from (now − window): with the default 6 h

@@ -31,6 +31,8 @@ public sealed class OtlpTestHost : IAsyncDisposable
 
     public RecordingSink Sink { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public int GrpcPort => _grpc.IPEndPoint!.Port;
 
     public int HttpPort => _http.IPEndPoint!.Port;

@@ -58,6 +58,10 @@ public class OpsConsoleFactory : WebApplicationFactory<Program>
                 ["Demo:Enabled"] = "false", // tests send their own telemetry; the demo SaaS has its own tests
                 ["SelfTelemetry:Enabled"] = "false", // tests count what they send; tests of self-telemetry turn it on
                 ["Rules:Directory"] = RulesDirectory, // none unless a test writes rule files there (not the repository's rules/)
+                // Tests sign in and call the API far more often than people do; rate-limit tests set their own low limits.
+                ["RateLimits:ApiPerMinute"] = "1000000",
+                ["RateLimits:LoginPerAccountPerMinute"] = "1000000",
+                ["RateLimits:LoginPerAddressPerMinute"] = "1000000",
             };
             foreach (var (key, value) in Settings)
             {

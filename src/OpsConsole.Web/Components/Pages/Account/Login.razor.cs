@@ -20,6 +20,7 @@ public partial class Login
     [Inject] private AuditTrail Audit { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private LoginThrottle Throttle { get; set; } = default!;
 
     [CascadingParameter] private HttpContext HttpContext { get; set; } = default!;
 
@@ -41,6 +42,19 @@ public partial class Login
 
     private async Task SignInAsync()
     {
+        var throttle = Throttle.TryAcquire(Input.UserName, HttpContext.Connection.RemoteIpAddress?.ToString());
+        if (!throttle.Allowed)
+        {
+            SelfMetrics.SignIns.WithLabels("Throttled").Inc();
+            HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            HttpContext.Response.Headers.RetryAfter = throttle.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var seconds = throttle.RetryAfterSeconds;
+            _error = (throttle.Reason == "address" ? "Too many sign-in attempts from your address." : "Too many sign-in attempts for this account.")
+                + $" Wait {seconds} second{(seconds == 1 ? "" : "s")} and try again.";
+            Input.Password = "";
+            return;
+        }
+
         var result = await Accounts.PasswordSignInAsync(Input.UserName, Input.Password, HttpContext.RequestAborted);
         SelfMetrics.SignIns.WithLabels(result.Status.ToString()).Inc();
         switch (result.Status)
