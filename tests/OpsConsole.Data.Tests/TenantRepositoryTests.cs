@@ -87,6 +87,40 @@ public abstract class TenantRepositoryTests<TFixture>(TFixture db) : IClassFixtu
         var stored = await _tenants.FindAsync(original.Id);
         Assert.Equal("Acme Corporation", stored?.DisplayName);
     }
+
+    [Fact]
+    public async Task UpdateAsync_QuotaOverridesStoredAndCleared_BeforeAndAfterReturned()
+    {
+        // Arrange
+        var tenant = await _tenants.CreateAsync(TestData.Tenant());
+
+        // Act
+        var set = await _tenants.UpdateAsync(tenant.Id, "Acme EU", "business", 1234, 5_000_000_000);
+        var stored = await _tenants.FindAsync(tenant.Id);
+        var cleared = await _tenants.UpdateAsync(tenant.Id, "Acme EU", "business", null, null);
+
+        // Assert
+        Assert.NotNull(set);
+        Assert.Equal(("Acme Corporation", (long?)null), (set.Value.Before.DisplayName, set.Value.Before.IngestItemsPerMinute));
+        Assert.Equal(("Acme EU", "business", (long?)1234, (long?)5_000_000_000),
+            (stored!.DisplayName, stored.Plan, stored.IngestItemsPerMinute, stored.IngestBytesPerDay));
+        Assert.Equal((1234L, (long?)null), (cleared!.Value.Before.IngestItemsPerMinute!.Value, cleared.Value.After.IngestItemsPerMinute));
+        Assert.Null((await _tenants.FindAsync(tenant.Id))!.IngestBytesPerDay);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UnknownTenant_ReturnsNullAndCreatesNothing()
+    {
+        // Arrange
+        var id = TestData.UniqueSlug("ghost");
+
+        // Act
+        var result = await _tenants.UpdateAsync(id, "Ghost", "free", 1, 1);
+
+        // Assert
+        Assert.Null(result);
+        Assert.Null(await _tenants.FindAsync(id));
+    }
 }
 
 public sealed class SqliteTenantRepositoryTests(SqliteDatabaseFixture db) : TenantRepositoryTests<SqliteDatabaseFixture>(db);
