@@ -34,6 +34,9 @@ public sealed class LoginFormTests : IAsyncLifetime
         services.AddSingleton<IPasswordHasher<UserEntity>, PasswordHasher<UserEntity>>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AuditTrail>();
+        // Generous: these tests submit the form many times; RateLimitTests covers the throttle itself.
+        services.AddSingleton(new LoginThrottle(Microsoft.Extensions.Options.Options.Create(
+            new RateLimitOptions { LoginPerAccountPerMinute = 1000, LoginPerAddressPerMinute = 1000 })));
         services.AddDataProtection();
         services.AddAuthentication().AddCookie();
         await _ctx.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
