@@ -146,3 +146,22 @@ internal sealed class SegmentFilter
     private static ulong Bits(ulong key) =>
         (1UL << (int)((key >> 40) & 63)) | (1UL << (int)((key >> 46) & 63)) | (1UL << (int)((key >> 52) & 63)) | (1UL << (int)(key >> 58));
 }
+
+/// <summary>
+/// One shared instance of each value that has a dense posting (a bitmap) in some sealed segment, so that finding a
+/// value among a segment's bitmaps compares references rather than text read from far away in memory. Bounded: past
+/// <see cref="Capacity"/> values, new ones are not pooled (lookups still work, comparing text).
+/// </summary>
+internal static class DenseKeys
+{
+    public const int Capacity = 65_536;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
+
+    /// <summary>The pooled instance of <paramref name="value"/>, pooling it when there is room.</summary>
+    public static string Pooled(string value) =>
+        Pool.TryGetValue(value, out var pooled) ? pooled : Pool.Count < Capacity ? Pool.GetOrAdd(value, value) : value;
+
+    /// <summary>The pooled instance of <paramref name="value"/>, or the value itself when it is not pooled.</summary>
+    public static string Canonical(string value) => Pool.TryGetValue(value, out var pooled) ? pooled : value;
+}

@@ -28,6 +28,12 @@ internal sealed partial class LogSegment
             return;
         }
 
+        if (IsSealed && match.Plan.IsCountable)
+        {
+            CollectPostings(match.Plan, lo, hi, matches);
+            return;
+        }
+
         var c = Evaluate(match, lo, hi);
         if (c.IsAll)
         {

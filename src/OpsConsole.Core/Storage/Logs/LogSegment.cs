@@ -323,8 +323,9 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
 
         public Dictionary<string, PostingList> Postings { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Bitmaps (bit per record number) of the dense postings of a sealed segment, for counting.</summary>
-        public Dictionary<string, ulong[]>? Bitmaps { get; private set; }
+        /// <summary>Bitmaps (bit per record number) of the dense postings of a sealed segment and their counts, keyed by
+        /// the pooled instances of the values (<see cref="DenseKeys"/>).</summary>
+        public Dictionary<string, DensePosting>? Bitmaps { get; private set; }
 
         /// <summary>Adds every value's filter key.</summary>
         public void AddKeysTo(SegmentFilter filter, int salt)
@@ -341,7 +342,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         {
             var threshold = Math.Max(MinimumDense, records / DenseFraction);
             long bytes = 0;
-            Dictionary<string, ulong[]>? bitmaps = null;
+            Dictionary<string, DensePosting>? bitmaps = null;
             foreach (var (key, list) in Postings)
             {
                 if (list.Count < threshold)
@@ -355,7 +356,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
                     bits[i >> 6] |= 1UL << (i & 63);
                 }
 
-                (bitmaps ??= new(StringComparer.Ordinal))[key] = bits;
+                (bitmaps ??= new(StringComparer.Ordinal))[DenseKeys.Pooled(key)] = new DensePosting(bits, list.Count);
                 bytes += NewKeyBytes + 24 + (bits.Length * 8L);
             }
 
@@ -498,4 +499,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
 
         private readonly record struct NumericKey(double Value, ReadOnlyMemory<int> Postings);
     }
+
+    /// <summary>A dense posting's bitmap and how many records it holds.</summary>
+    internal readonly record struct DensePosting(ulong[] Bits, int Count);
 }
