@@ -157,10 +157,29 @@ internal static class DenseKeys
     public const int Capacity = 65_536;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
+    private static int _pooled;
 
     /// <summary>The pooled instance of <paramref name="value"/>, pooling it when there is room.</summary>
-    public static string Pooled(string value) =>
-        Pool.TryGetValue(value, out var pooled) ? pooled : Pool.Count < Capacity ? Pool.GetOrAdd(value, value) : value;
+    public static string Pooled(string value)
+    {
+        if (Pool.TryGetValue(value, out var pooled))
+        {
+            return pooled;
+        }
+
+        if (Volatile.Read(ref _pooled) >= Capacity)
+        {
+            return value;
+        }
+
+        pooled = Pool.GetOrAdd(value, value);
+        if (ReferenceEquals(pooled, value))
+        {
+            Interlocked.Increment(ref _pooled);
+        }
+
+        return pooled;
+    }
 
     /// <summary>The pooled instance of <paramref name="value"/>, or the value itself when it is not pooled.</summary>
     public static string Canonical(string value) => Pool.TryGetValue(value, out var pooled) ? pooled : value;

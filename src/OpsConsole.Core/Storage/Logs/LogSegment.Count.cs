@@ -10,6 +10,8 @@ namespace OpsConsole.Core.Storage.Logs;
 /// </summary>
 internal sealed partial class LogSegment
 {
+    private const int MaxStackWords = 256;
+
     /// <summary>False when the segment cannot hold a match of <paramref name="plan"/> (sealed segments only; the head
     /// always may).</summary>
     public bool MayMatch(LogMatchPlan plan)
@@ -161,8 +163,6 @@ internal sealed partial class LogSegment
             }
         });
     }
-
-    private const int MaxStackWords = 256;
 
     private static int WordsOf(int lo, int hi) => ((hi - 1) >> 6) - (lo >> 6) + 1;
 

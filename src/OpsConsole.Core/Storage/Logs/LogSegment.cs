@@ -319,7 +319,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         /// <summary>Smallest posting (in records of the segment, at least <see cref="MinimumDense"/>) that also gets a bitmap
         /// when sealed: 1/<see cref="DenseFraction"/> of the records, where the bitmap is at most as big as the list.</summary>
         public const int DenseFraction = 32;
-        public const int MinimumDense = 64;
+        public const int MinimumDense = 8;
 
         public Dictionary<string, PostingList> Postings { get; } = new(StringComparer.Ordinal);
 
