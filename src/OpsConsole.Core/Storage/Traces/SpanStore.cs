@@ -20,6 +20,13 @@ public sealed class SpanStore
     private const long SweepIntervalTicks = TimeSpan.TicksPerSecond;
     private const int TraceOverheadBytes = 320;
     private const int SpanIndexBytes = 48;
+    private const int TagIndexBytes = 40;
+
+    /// <summary>Tag values longer than this are not indexed (their traces are always candidates).</summary>
+    private const int MaxIndexedTagLength = 128;
+
+    /// <summary>Distinct key=value pairs indexed per trace; a trace with more is always a candidate.</summary>
+    private const int MaxIndexedTagsPerTrace = 64;
 
     private readonly StoreLimits _limits;
     private readonly TimeProvider _time;
@@ -30,6 +37,8 @@ public sealed class SpanStore
     private readonly Dictionary<string, HashSet<TraceEntry>> _byService = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, string Operation), HashSet<TraceEntry>> _byOperation = [];
     private readonly HashSet<TraceEntry> _withErrors = [];
+    private readonly Dictionary<(string Key, string Value), HashSet<TraceEntry>> _byTag = [];
+    private readonly HashSet<TraceEntry> _tagsNotIndexed = [];
     private readonly SpanCompactor _compactor = new();
     private long _spans;
     private long _bytes;
@@ -336,12 +345,55 @@ public sealed class SpanStore
         }
 
         operations.Add(entry);
-        bytes += SpanIndexBytes;
+        bytes += SpanIndexBytes + IndexTagsLocked(entry, span);
         entry.EstimatedBytes += bytes;
         _bytes += bytes;
         _spans++;
         _newestNs = Math.Max(_newestNs, Math.Max(span.EndTimeUnixNano, span.StartTimeUnixNano));
         return true;
+    }
+
+    /// <summary>
+    /// Adds the span's attributes (its own and its resource's) as key=value postings of its trace, the value as a tag
+    /// filter reads it; returns the bytes added. Values too long to index, and pairs past the per-trace bound, are
+    /// not indexed: the trace then joins the candidates of every tag search instead.
+    /// </summary>
+    private int IndexTagsLocked(TraceEntry entry, Span span)
+    {
+        var bytes = 0;
+        foreach (var list in (IReadOnlyList<Domain.Telemetry.Attribute>[])[span.Attributes, span.Resource.Attributes])
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                var (key, value) = list[i];
+                if (TagText(value) is not { } text || entry.IndexedTags >= MaxIndexedTagsPerTrace)
+                {
+                    _tagsNotIndexed.Add(entry);
+                    continue;
+                }
+
+                if (!_byTag.TryGetValue((key, text), out var set))
+                {
+                    set = [];
+                    _byTag[(key, text)] = set;
+                }
+
+                if (set.Add(entry))
+                {
+                    entry.IndexedTags++;
+                    bytes += TagIndexBytes;
+                }
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>An attribute value as a tag filter compares it (see <see cref="TagFilter"/>), when short enough to index.</summary>
+    private static string? TagText(AttributeValue value)
+    {
+        var text = value.Kind == AttributeKind.String ? value.StringValue : value.ToString();
+        return text.Length <= MaxIndexedTagLength ? text : null;
     }
 
     private static HashSet<TraceEntry> IndexOf(Dictionary<string, HashSet<TraceEntry>> index, string key)
@@ -408,6 +460,22 @@ public sealed class SpanStore
         {
             var set = _byService.GetValueOrDefault(service);
             Consider(set ?? [], set?.Count ?? 0);
+        }
+
+        foreach (var tag in query.Tags)
+        {
+            if (tag.Operator != TagOperator.Equal)
+            {
+                continue;
+            }
+
+            // Traces with a tag that is not indexed may hold this one too.
+            var set = _byTag.GetValueOrDefault((tag.Key, tag.Value!));
+            var count = (set?.Count ?? 0) + _tagsNotIndexed.Count;
+            if (count < bestCount)
+            {
+                Consider(_tagsNotIndexed.Count == 0 ? set ?? [] : [.. set ?? [], .. _tagsNotIndexed], count);
+            }
         }
 
         if (best is not null)
@@ -519,6 +587,21 @@ public sealed class SpanStore
         _traces.Remove((entry.TenantId, entry.TraceId));
         RemoveFrom(_byTenant, entry.TenantId, entry);
         _withErrors.Remove(entry);
+        _tagsNotIndexed.Remove(entry);
+        foreach (var span in entry.Spans)
+        {
+            foreach (var list in (IReadOnlyList<Domain.Telemetry.Attribute>[])[span.Attributes, span.Resource.Attributes])
+            {
+                foreach (var (key, value) in list)
+                {
+                    if (TagText(value) is { } text && _byTag.TryGetValue((key, text), out var tagged) && tagged.Remove(entry) && tagged.Count == 0)
+                    {
+                        _byTag.Remove((key, text));
+                    }
+                }
+            }
+        }
+
         foreach (var (service, operation) in entry.Operations())
         {
             RemoveFrom(_byService, service, entry);

@@ -21,6 +21,9 @@ internal sealed class TraceEntry(string tenantId, TraceId traceId)
 
     public long EstimatedBytes { get; set; }
 
+    /// <summary>How many key=value tag postings of the store's tag index point at this trace.</summary>
+    public int IndexedTags { get; set; }
+
     public int ErrorCount { get; private set; }
 
     public TimeSpan Duration => TimeSpan.FromTicks((long)((EndNs - Math.Min(StartNs, EndNs)) / 100));
