@@ -69,4 +69,23 @@ public sealed class SpanTagIndexTests
         Assert.Equal([9UL, 8UL, 7UL, 6UL, 5UL], unindexed);
         Assert.Equal([20UL, 9UL, 7UL, 5UL], again);
     }
+
+    [Fact]
+    public void Search_PairTooCommonToIndex_StillFoundByScanningWithTheRightTotal()
+    {
+        // 10,050 traces share plan=free (past what one pair is indexed for); one of them also has a rare tag.
+        var store = NewStore(retention: TimeSpan.FromDays(30));
+        foreach (var chunk in Enumerable.Range(0, 10_050).Chunk(1000))
+        {
+            store.Add([.. chunk.Select(n => Tagged(n, n == 7 ? [Attr("plan", "free"), Attr("order", "o7")] : [Attr("plan", "free")]))]);
+        }
+
+        var common = store.Search(new TraceQuery { Tags = [TagFilter.Parse("plan=free")], Limit = 3 });
+        var both = store.Search(new TraceQuery { Tags = [TagFilter.Parse("plan=free"), TagFilter.Parse("order=o7")], Limit = 3 });
+
+        Assert.Equal(10_050, common.TotalCount);
+        Assert.Equal([10_049UL, 10_048UL, 10_047UL], common.Items.Select(t => t.TraceId.Low));
+        Assert.Equal(1, both.TotalCount);
+        Assert.Equal([7UL], both.Items.Select(t => t.TraceId.Low));
+    }
 }

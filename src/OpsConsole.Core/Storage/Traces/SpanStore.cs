@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Core.Storage.Traces;
@@ -20,13 +21,18 @@ public sealed class SpanStore
     private const long SweepIntervalTicks = TimeSpan.TicksPerSecond;
     private const int TraceOverheadBytes = 320;
     private const int SpanIndexBytes = 48;
-    private const int TagIndexBytes = 40;
+    private const int TagIndexBytes = 24;
+    private const int TagSetBytes = 160;
 
     /// <summary>Tag values longer than this are not indexed (their traces are always candidates).</summary>
     private const int MaxIndexedTagLength = 128;
 
     /// <summary>Distinct key=value pairs indexed per trace; a trace with more is always a candidate.</summary>
     private const int MaxIndexedTagsPerTrace = 64;
+
+    /// <summary>Traces a key=value pair is indexed for; a pair this common (a tenant, a route) stops being indexed and
+    /// its searches scan the range as before — the index is for the selective pairs (a user, an order, a request).</summary>
+    private const int MaxTracesPerTag = 10_000;
 
     private readonly StoreLimits _limits;
     private readonly TimeProvider _time;
@@ -37,7 +43,7 @@ public sealed class SpanStore
     private readonly Dictionary<string, HashSet<TraceEntry>> _byService = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, string Operation), HashSet<TraceEntry>> _byOperation = [];
     private readonly HashSet<TraceEntry> _withErrors = [];
-    private readonly Dictionary<(string Key, string Value), HashSet<TraceEntry>> _byTag = [];
+    private readonly Dictionary<(string Key, string Value), HashSet<TraceEntry>?> _byTag = [];
     private readonly HashSet<TraceEntry> _tagsNotIndexed = [];
     private readonly SpanCompactor _compactor = new();
     private long _spans;
@@ -360,29 +366,50 @@ public sealed class SpanStore
     /// </summary>
     private int IndexTagsLocked(TraceEntry entry, Span span)
     {
-        var bytes = 0;
-        foreach (var list in (IReadOnlyList<Domain.Telemetry.Attribute>[])[span.Attributes, span.Resource.Attributes])
+        var bytes = IndexTagsLocked(entry, span.Attributes);
+        if (!ReferenceEquals(entry.LastTaggedResource, span.Resource))
         {
-            for (var i = 0; i < list.Count; i++)
+            entry.LastTaggedResource = span.Resource;
+            bytes += IndexTagsLocked(entry, span.Resource.Attributes);
+        }
+
+        return bytes;
+    }
+
+    private int IndexTagsLocked(TraceEntry entry, IReadOnlyList<Domain.Telemetry.Attribute> attributes)
+    {
+        var bytes = 0;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = attributes[i];
+            if (TagText(value) is not { } text || entry.IndexedTags >= MaxIndexedTagsPerTrace)
             {
-                var (key, value) = list[i];
-                if (TagText(value) is not { } text || entry.IndexedTags >= MaxIndexedTagsPerTrace)
-                {
-                    _tagsNotIndexed.Add(entry);
-                    continue;
-                }
+                _tagsNotIndexed.Add(entry);
+                continue;
+            }
 
-                if (!_byTag.TryGetValue((key, text), out var set))
-                {
-                    set = [];
-                    _byTag[(key, text)] = set;
-                }
+            ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_byTag, (key, text), out var exists);
+            if (!exists)
+            {
+                set = [];
+                bytes += TagSetBytes; // the trace that opens a pair carries its set
+            }
 
-                if (set.Add(entry))
-                {
-                    entry.IndexedTags++;
-                    bytes += TagIndexBytes;
-                }
+            if (set is null)
+            {
+                continue; // too common to index
+            }
+
+            if (set.Count >= MaxTracesPerTag)
+            {
+                set = null;
+                continue;
+            }
+
+            if (set.Add(entry))
+            {
+                entry.IndexedTags++;
+                bytes += TagIndexBytes;
             }
         }
 
@@ -469,8 +496,12 @@ public sealed class SpanStore
                 continue;
             }
 
-            // Traces with a tag that is not indexed may hold this one too.
-            var set = _byTag.GetValueOrDefault((tag.Key, tag.Value!));
+            // Traces with a tag that is not indexed may hold this one too; a pair too common to index says nothing.
+            if (_byTag.TryGetValue((tag.Key, tag.Value!), out var set) && set is null)
+            {
+                continue;
+            }
+
             var count = (set?.Count ?? 0) + _tagsNotIndexed.Count;
             if (count < bestCount)
             {
@@ -594,7 +625,7 @@ public sealed class SpanStore
             {
                 foreach (var (key, value) in list)
                 {
-                    if (TagText(value) is { } text && _byTag.TryGetValue((key, text), out var tagged) && tagged.Remove(entry) && tagged.Count == 0)
+                    if (TagText(value) is { } text && _byTag.TryGetValue((key, text), out var tagged) && tagged is not null && tagged.Remove(entry) && tagged.Count == 0)
                     {
                         _byTag.Remove((key, text));
                     }
