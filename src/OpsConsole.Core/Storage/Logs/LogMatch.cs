@@ -79,9 +79,14 @@ public abstract class LogMatch
     /// <summary>Every record.</summary>
     public static readonly LogMatch All = new AllMatch();
 
+    private LogMatchPlan? _plan;
+
     private protected LogMatch()
     {
     }
+
+    /// <summary>What a log segment can decide about this condition before evaluating it (worked out once, on first use).</summary>
+    internal LogMatchPlan Plan => _plan ??= LogMatchPlan.Of(this);
 
     /// <summary>True when the record satisfies the condition (its tenant and time are not checked here).</summary>
     public abstract bool Matches(LogRecord record);

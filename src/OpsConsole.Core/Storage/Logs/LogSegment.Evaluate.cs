@@ -17,7 +17,7 @@ internal sealed partial class LogSegment
     /// </summary>
     public void Collect(LogMatch match, ulong from, ulong to, List<int> matches, CancellationToken cancellationToken)
     {
-        if (LiveCount == 0 || MaxTime < from || MinTime >= to)
+        if (LiveCount == 0 || MaxTime < from || MinTime >= to || !MayMatch(match.Plan))
         {
             return;
         }
@@ -25,6 +25,12 @@ internal sealed partial class LogSegment
         var (lo, hi) = Window(from, to);
         if (lo >= hi)
         {
+            return;
+        }
+
+        if (IsSealed && match.Plan.IsCountable)
+        {
+            CollectPostings(match.Plan, lo, hi, matches);
             return;
         }
 

@@ -31,6 +31,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
     private int[] _sizes = new int[capacity];
     private int[]? _arrivalOf;
     private int[]? _positionOf;
+    private SegmentFilter? _filter;
     private int _count;
     private volatile int _firstLive;
 
@@ -172,6 +173,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
             EstimatedBytes -= values.RemapAndTrim(map);
         }
 
+        EstimatedBytes += BuildFilterAndBitmaps(n);
         IsSealed = true;
     }
 
@@ -219,6 +221,39 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         }
 
         return lo;
+    }
+
+    /// <summary>
+    /// Builds the segment filter (every key of the index) and the bitmaps of the dense postings; returns their bytes.
+    /// </summary>
+    private long BuildFilterAndBitmaps(int n)
+    {
+        var keys = _terms.Postings.Count + _attributes.Values.Sum(v => v.Postings.Count);
+        foreach (var values in _reserved)
+        {
+            keys += values?.Postings.Count ?? 0;
+        }
+
+        var filter = new SegmentFilter(keys);
+        _terms.AddKeysTo(filter, SegmentFilter.TermSalt);
+        var bytes = filter.EstimatedBytes + _terms.BuildBitmaps(n);
+        for (var kind = 0; kind < _reserved.Length; kind++)
+        {
+            if (_reserved[kind] is { } values)
+            {
+                values.AddKeysTo(filter, SegmentFilter.FieldSalt(new LogField((LogFieldKind)kind, string.Empty)));
+                bytes += values.BuildBitmaps(n);
+            }
+        }
+
+        foreach (var (key, values) in _attributes)
+        {
+            values.AddKeysTo(filter, SegmentFilter.FieldSalt(LogField.Attribute(key)));
+            bytes += values.BuildBitmaps(n);
+        }
+
+        _filter = filter;
+        return bytes;
     }
 
     private ValueIndex? FieldIndex(LogField field) => field.IsAttribute
@@ -281,7 +316,53 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         private string[]? _sorted;
         private NumericKey[]? _numeric;
 
+        /// <summary>Smallest posting (in records of the segment, at least <see cref="MinimumDense"/>) that also gets a bitmap
+        /// when sealed: 1/<see cref="DenseFraction"/> of the records, where the bitmap is at most as big as the list.</summary>
+        public const int DenseFraction = 32;
+        public const int MinimumDense = 8;
+
         public Dictionary<string, PostingList> Postings { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Bitmaps (bit per record number) of the dense postings of a sealed segment and their counts, keyed by
+        /// the pooled instances of the values (<see cref="DenseKeys"/>).</summary>
+        public Dictionary<string, DensePosting>? Bitmaps { get; private set; }
+
+        /// <summary>Adds every value's filter key.</summary>
+        public void AddKeysTo(SegmentFilter filter, int salt)
+        {
+            foreach (var key in Postings.Keys)
+            {
+                filter.Add(SegmentFilter.Key(salt, key));
+            }
+        }
+
+        /// <summary>Builds the bitmaps of the postings holding at least 1/<see cref="DenseFraction"/> of the segment's
+        /// <paramref name="records"/>; returns their bytes.</summary>
+        public long BuildBitmaps(int records)
+        {
+            var threshold = Math.Max(MinimumDense, records / DenseFraction);
+            long bytes = 0;
+            Dictionary<string, DensePosting>? bitmaps = null;
+            foreach (var (key, list) in Postings)
+            {
+                if (list.Count < threshold)
+                {
+                    continue;
+                }
+
+                var bits = new ulong[(records + 63) >> 6];
+                foreach (var i in list.Items)
+                {
+                    bits[i >> 6] |= 1UL << (i & 63);
+                }
+
+                (bitmaps ??= new(StringComparer.Ordinal))[DenseKeys.Pooled(key)] = new DensePosting(bits, list.Count);
+                bytes += NewKeyBytes + 24 + (bits.Length * 8L);
+            }
+
+            Bitmaps = bitmaps;
+            return bytes;
+        }
 
         public int Add(ReadOnlySpan<char> value, int index)
         {
@@ -418,4 +499,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
 
         private readonly record struct NumericKey(double Value, ReadOnlyMemory<int> Postings);
     }
+
+    /// <summary>A dense posting's bitmap and how many records it holds.</summary>
+    internal readonly record struct DensePosting(ulong[] Bits, int Count);
 }

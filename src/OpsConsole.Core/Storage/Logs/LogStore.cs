@@ -26,6 +26,7 @@ public sealed class LogStore
     private readonly int _segmentCapacity;
     private readonly Lock _gate = new();
     private readonly List<LogSegment> _sealed = [];
+    private LogSegment[]? _sealedNewestFirst;
     private readonly HashSet<string> _tenants = new(StringComparer.Ordinal);
     private LogSegment _head;
     private long _nextSegment;
@@ -157,19 +158,22 @@ public sealed class LogStore
     /// The newest matching records first (equal times: the later arrival first), at most the search's limit, with the
     /// count of all matches in the range and the cursor of the next page. Sealed segments are read outside the store
     /// lock, so a long search does not hold up intake; it checks <paramref name="cancellationToken"/> as it goes.
+    /// <para>
+    /// Segments are visited newest first. Once the page is full, a segment entirely older than the page's oldest record
+    /// cannot add to it and is only counted (from its postings, see <see cref="LogSegment.CountMatches"/>); a segment whose
+    /// filter lacks a term the search needs is skipped.
+    /// </para>
     /// </summary>
     public LogSearchResult Search(LogSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
         cancellationToken.ThrowIfCancellationRequested();
         var limit = Math.Clamp(search.Limit, 1, LogQuery.MaxLimit);
-        var (from, to) = Range(search.From, search.To);
+        var (from, end) = Range(search.From, search.To);
         var before = search.Before;
-        if (before is { } b)
-        {
-            to = Math.Min(to, b.TimeUnixNano + 1);
-        }
 
+        // The cursor narrows the page's "to" to its time; the total counts the whole range [from, end).
+        var to = before is { } b ? Math.Min(end, b.TimeUnixNano + 1) : end;
         var match = Scoped(search.Match, search.TenantId);
 
         // The newest `limit` matches so far, the oldest of them on top: a match is materialized only when it would
@@ -202,16 +206,18 @@ public sealed class LogStore
             return true;
         }
 
+        // Offers the segment's matches in [from, to) that come before the cursor; adds them to `remaining` and every
+        // match in [from, end) to `total`.
         void Take(LogSegment segment, bool sealedOrder)
         {
             matches.Clear();
             segment.Collect(match, from, to, matches, cancellationToken);
-            total += matches.Count;
-            var passing = matches.Count;
+            var all = matches.Count;
+            var passing = all;
             if (before is { } cursor)
             {
                 passing = 0;
-                for (var k = 0; k < matches.Count; k++)
+                for (var k = 0; k < all; k++)
                 {
                     var i = matches[k];
                     if (new LogRecordId(segment.TimeAt(i), segment.SequenceAt(i)) < cursor)
@@ -236,26 +242,31 @@ public sealed class LogStore
                     Offer(segment, matches[k]);
                 }
             }
+
+            total += to == end ? all : all + segment.CountMatches(match, to, end, matches, cancellationToken);
         }
 
-        LogSegment[] sealedSegments;
+        LogSegment[] newestFirst;
         lock (_gate)
         {
             SweepIfDueLocked(_time.GetUtcNow());
-            sealedSegments = [.. _sealed];
+            newestFirst = SealedNewestFirstLocked();
             Take(_head, sealedOrder: false);
         }
 
-        foreach (var segment in sealedSegments)
+        foreach (var segment in newestFirst)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Take(segment, sealedOrder: true);
-        }
+            if (best.Count == limit && best.TryPeek(out _, out var oldest) && segment.MaxTime < oldest.TimeUnixNano)
+            {
+                // Older than the whole page (and so than the cursor): its matches only count, and all of them remain.
+                var count = segment.CountMatches(match, from, end, matches, cancellationToken);
+                total += count;
+                remaining += count;
+                continue;
+            }
 
-        if (before is not null)
-        {
-            // The cursor narrows "to" to its time; the total counts the whole range.
-            total += CountFrom(match, Math.Max(from, before.Value.TimeUnixNano + 1), Range(search.From, search.To).To, sealedSegments, cancellationToken);
+            Take(segment, sealedOrder: true);
         }
 
         var hits = new List<HeldLogRecord>(best.Count);
@@ -336,7 +347,7 @@ public sealed class LogStore
             }
 
             counts = new int[(int)count, LogFieldNames.Levels.Count];
-            sealedSegments = [.. _sealed];
+            sealedSegments = SealedNewestFirstLocked();
             Count(_head);
         }
 
@@ -430,7 +441,7 @@ public sealed class LogStore
         LogSegment[] sealedSegments;
         lock (_gate)
         {
-            sealedSegments = [.. _sealed];
+            sealedSegments = SealedNewestFirstLocked();
             Take(_head, sealedOrder: false);
         }
 
@@ -472,7 +483,7 @@ public sealed class LogStore
         {
             // The head and the list of sealed segments under one lock, so a record sealed meanwhile counts once.
             SweepIfDueLocked(_time.GetUtcNow());
-            sealedSegments = [.. _sealed];
+            sealedSegments = SealedNewestFirstLocked();
             _head.Collect(match, fromNs, toNs, matches, cancellationToken);
             total = matches.Count;
         }
@@ -480,34 +491,7 @@ public sealed class LogStore
         foreach (var segment in sealedSegments)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            matches.Clear();
-            segment.Collect(match, fromNs, toNs, matches, cancellationToken);
-            total += matches.Count;
-        }
-
-        return total;
-    }
-
-    private int CountFrom(LogMatch match, ulong from, ulong to, LogSegment[] sealedSegments, CancellationToken cancellationToken)
-    {
-        if (from >= to)
-        {
-            return 0;
-        }
-
-        var matches = new List<int>();
-        var total = 0;
-        lock (_gate)
-        {
-            _head.Collect(match, from, to, matches, cancellationToken);
-            total += matches.Count;
-        }
-
-        foreach (var segment in sealedSegments)
-        {
-            matches.Clear();
-            segment.Collect(match, from, to, matches, cancellationToken);
-            total += matches.Count;
+            total += segment.CountMatches(match, fromNs, toNs, matches, cancellationToken);
         }
 
         return total;
@@ -581,6 +565,7 @@ public sealed class LogStore
         _head.Seal();
         _bytes += _head.EstimatedBytes - before;
         _sealed.Add(_head);
+        _sealedNewestFirst = null;
         _head = NewSegment();
         _bytes += _head.EstimatedBytes;
     }
@@ -646,9 +631,22 @@ public sealed class LogStore
         }
     }
 
+    /// <summary>The sealed segments, newest (greatest time) first; a shared copy, rebuilt when the list changes.</summary>
+    private LogSegment[] SealedNewestFirstLocked()
+    {
+        if (_sealedNewestFirst is null)
+        {
+            var segments = _sealed.ToArray();
+            Array.Sort(segments, static (a, b) => b.MaxTime.CompareTo(a.MaxTime));
+            _sealedNewestFirst = segments;
+        }
+
+        return _sealedNewestFirst;
+    }
+
     private void RemoveEmptySegmentsLocked()
     {
-        _sealed.RemoveAll(s =>
+        var removed = _sealed.RemoveAll(s =>
         {
             if (s.LiveCount > 0)
             {
@@ -658,5 +656,9 @@ public sealed class LogStore
             _bytes -= s.EstimatedBytes;
             return true;
         });
+        if (removed > 0)
+        {
+            _sealedNewestFirst = null;
+        }
     }
 }

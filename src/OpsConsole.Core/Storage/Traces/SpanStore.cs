@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpsConsole.Domain.Telemetry;
 
 namespace OpsConsole.Core.Storage.Traces;
@@ -20,6 +21,18 @@ public sealed class SpanStore
     private const long SweepIntervalTicks = TimeSpan.TicksPerSecond;
     private const int TraceOverheadBytes = 320;
     private const int SpanIndexBytes = 48;
+    private const int TagIndexBytes = 24;
+    private const int TagSetBytes = 160;
+
+    /// <summary>Tag values longer than this are not indexed (their traces are always candidates).</summary>
+    private const int MaxIndexedTagLength = 128;
+
+    /// <summary>Distinct key=value pairs indexed per trace; a trace with more is always a candidate.</summary>
+    private const int MaxIndexedTagsPerTrace = 64;
+
+    /// <summary>Traces a key=value pair is indexed for; a pair this common (a tenant, a route) stops being indexed and
+    /// its searches scan the range as before — the index is for the selective pairs (a user, an order, a request).</summary>
+    private const int MaxTracesPerTag = 10_000;
 
     private readonly StoreLimits _limits;
     private readonly TimeProvider _time;
@@ -30,6 +43,8 @@ public sealed class SpanStore
     private readonly Dictionary<string, HashSet<TraceEntry>> _byService = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, string Operation), HashSet<TraceEntry>> _byOperation = [];
     private readonly HashSet<TraceEntry> _withErrors = [];
+    private readonly Dictionary<(string Key, string Value), HashSet<TraceEntry>?> _byTag = [];
+    private readonly HashSet<TraceEntry> _tagsNotIndexed = [];
     private readonly SpanCompactor _compactor = new();
     private long _spans;
     private long _bytes;
@@ -336,12 +351,76 @@ public sealed class SpanStore
         }
 
         operations.Add(entry);
-        bytes += SpanIndexBytes;
+        bytes += SpanIndexBytes + IndexTagsLocked(entry, span);
         entry.EstimatedBytes += bytes;
         _bytes += bytes;
         _spans++;
         _newestNs = Math.Max(_newestNs, Math.Max(span.EndTimeUnixNano, span.StartTimeUnixNano));
         return true;
+    }
+
+    /// <summary>
+    /// Adds the span's attributes (its own and its resource's) as key=value postings of its trace, the value as a tag
+    /// filter reads it; returns the bytes added. Values too long to index, and pairs past the per-trace bound, are
+    /// not indexed: the trace then joins the candidates of every tag search instead.
+    /// </summary>
+    private int IndexTagsLocked(TraceEntry entry, Span span)
+    {
+        var bytes = IndexTagsLocked(entry, span.Attributes);
+        if (!ReferenceEquals(entry.LastTaggedResource, span.Resource))
+        {
+            entry.LastTaggedResource = span.Resource;
+            bytes += IndexTagsLocked(entry, span.Resource.Attributes);
+        }
+
+        return bytes;
+    }
+
+    private int IndexTagsLocked(TraceEntry entry, IReadOnlyList<Domain.Telemetry.Attribute> attributes)
+    {
+        var bytes = 0;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var (key, value) = attributes[i];
+            if (TagText(value) is not { } text || entry.IndexedTags >= MaxIndexedTagsPerTrace)
+            {
+                _tagsNotIndexed.Add(entry);
+                continue;
+            }
+
+            ref var set = ref CollectionsMarshal.GetValueRefOrAddDefault(_byTag, (key, text), out var exists);
+            if (!exists)
+            {
+                set = [];
+                bytes += TagSetBytes; // the trace that opens a pair carries its set
+            }
+
+            if (set is null)
+            {
+                continue; // too common to index
+            }
+
+            if (set.Count >= MaxTracesPerTag)
+            {
+                set = null;
+                continue;
+            }
+
+            if (set.Add(entry))
+            {
+                entry.IndexedTags++;
+                bytes += TagIndexBytes;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>An attribute value as a tag filter compares it (see <see cref="TagFilter"/>), when short enough to index.</summary>
+    private static string? TagText(AttributeValue value)
+    {
+        var text = value.Kind == AttributeKind.String ? value.StringValue : value.ToString();
+        return text.Length <= MaxIndexedTagLength ? text : null;
     }
 
     private static HashSet<TraceEntry> IndexOf(Dictionary<string, HashSet<TraceEntry>> index, string key)
@@ -408,6 +487,26 @@ public sealed class SpanStore
         {
             var set = _byService.GetValueOrDefault(service);
             Consider(set ?? [], set?.Count ?? 0);
+        }
+
+        foreach (var tag in query.Tags)
+        {
+            if (tag.Operator != TagOperator.Equal)
+            {
+                continue;
+            }
+
+            // Traces with a tag that is not indexed may hold this one too; a pair too common to index says nothing.
+            if (_byTag.TryGetValue((tag.Key, tag.Value!), out var set) && set is null)
+            {
+                continue;
+            }
+
+            var count = (set?.Count ?? 0) + _tagsNotIndexed.Count;
+            if (count < bestCount)
+            {
+                Consider(_tagsNotIndexed.Count == 0 ? set ?? [] : [.. set ?? [], .. _tagsNotIndexed], count);
+            }
         }
 
         if (best is not null)
@@ -519,6 +618,21 @@ public sealed class SpanStore
         _traces.Remove((entry.TenantId, entry.TraceId));
         RemoveFrom(_byTenant, entry.TenantId, entry);
         _withErrors.Remove(entry);
+        _tagsNotIndexed.Remove(entry);
+        foreach (var span in entry.Spans)
+        {
+            foreach (var list in (IReadOnlyList<Domain.Telemetry.Attribute>[])[span.Attributes, span.Resource.Attributes])
+            {
+                foreach (var (key, value) in list)
+                {
+                    if (TagText(value) is { } text && _byTag.TryGetValue((key, text), out var tagged) && tagged is not null && tagged.Remove(entry) && tagged.Count == 0)
+                    {
+                        _byTag.Remove((key, text));
+                    }
+                }
+            }
+        }
+
         foreach (var (service, operation) in entry.Operations())
         {
             RemoveFrom(_byService, service, entry);

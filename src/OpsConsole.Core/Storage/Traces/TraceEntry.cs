@@ -21,6 +21,12 @@ internal sealed class TraceEntry(string tenantId, TraceId traceId)
 
     public long EstimatedBytes { get; set; }
 
+    /// <summary>How many key=value tag postings of the store's tag index point at this trace.</summary>
+    public int IndexedTags { get; set; }
+
+    /// <summary>The resource whose attributes were last indexed for this trace (its other spans from it add nothing).</summary>
+    public TelemetryResource? LastTaggedResource { get; set; }
+
     public int ErrorCount { get; private set; }
 
     public TimeSpan Duration => TimeSpan.FromTicks((long)((EndNs - Math.Min(StartNs, EndNs)) / 100));
