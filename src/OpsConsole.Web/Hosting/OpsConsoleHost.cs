@@ -58,6 +58,9 @@ public static class OpsConsoleHost
         });
         services.AddOpsConsoleAuthentication(builder.Configuration);
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditReader>();
+        services.AddSingleton<Administration.ApiKeyAdministration>();
+        services.AddSingleton<Administration.UserAdministration>();
         services.AddSingleton<DevelopmentSeeder>();
         services.AddSingleton<BootstrapAdmin>();
         services.AddOptions<PlanCatalogOptions>()
@@ -244,6 +247,7 @@ public static class OpsConsoleHost
         }).AllowAnonymous().DisableAntiforgery();
 
         app.MapAdminApi();
+        app.MapAuditApi();
         app.MapTelemetryIntake();
         // OTLP: anonymous unless Ingest:RequireApiKey (the Production default), then ingest keys (and admins) only.
         var otlpPolicy = app.Services.GetRequiredService<IOptions<IngestLimits>>().Value.RequireApiKey ? Policies.Ingest : null;
