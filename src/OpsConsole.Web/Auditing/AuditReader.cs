@@ -19,7 +19,7 @@ public sealed record AuditRow(long Id, DateTimeOffset At, string Actor, string A
     public static AuditRow From(AuditLogEntryEntity e) => new(e.Id, e.At, e.Actor, e.Action, e.TargetType, e.TargetId, e.TenantId, e.Before, e.After, e.RemoteAddress);
 }
 
-public sealed record AuditPage(IReadOnlyList<AuditRow> Entries, int Offset, int Limit, bool HasMore);
+public sealed record AuditEntriesPage(IReadOnlyList<AuditRow> Entries, int Offset, int Limit, bool HasMore);
 
 /// <summary>
 /// Reads the audit log for a principal: admins read every entry (or one tenant's), tenant admins only their own
@@ -70,7 +70,7 @@ public sealed class AuditReader(AuditLog log)
         return errors.Count > 0 ? null : new AuditQuery(tenant, Blank(text.User), Blank(text.Action), from, to, limit, Blank(text.TargetType), Blank(text.TargetId), offset);
     }
 
-    public async Task<AuditPage> PageAsync(AuditQuery query, CancellationToken ct)
+    public async Task<AuditEntriesPage> PageAsync(AuditQuery query, CancellationToken ct)
     {
         // One more than asked tells whether there is a next page (at the largest page size, a second look does).
         var probe = query.Limit < AuditLog.MaxLimit;
@@ -78,7 +78,7 @@ public sealed class AuditReader(AuditLog log)
         var hasMore = probe
             ? rows.Count > query.Limit
             : (await log.QueryAsync(query with { Offset = query.Offset + query.Limit, Limit = 1 }, ct)).Count > 0;
-        return new AuditPage([.. rows.Take(query.Limit).Select(AuditRow.From)], query.Offset, query.Limit, hasMore);
+        return new AuditEntriesPage([.. rows.Take(query.Limit).Select(AuditRow.From)], query.Offset, query.Limit, hasMore);
     }
 
     public Task<IReadOnlyList<string>> ActionsAsync(ClaimsPrincipal user, CancellationToken ct) =>

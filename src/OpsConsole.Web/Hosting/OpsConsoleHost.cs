@@ -171,6 +171,7 @@ public static class OpsConsoleHost
         }
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidator>();
         services.AddMudServices();
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true); // we send DENY ourselves
         return builder;
