@@ -75,7 +75,7 @@ public sealed class ApiKeyAdministrationTests(LogCapturingConsoleFactory factory
         var audit = await admin.GetStringAsync("/api/v1/audit?targetType=apikey&limit=1000");
         var entries = JsonDocument.Parse(audit).RootElement.GetProperty("entries").EnumerateArray()
             .Where(e => e.GetProperty("targetId").GetString() is { } id && (id == original.ApiKey.Id.ToString() || id == rotated.ApiKey.Id.ToString()))
-            .Select(e => e.GetProperty("action").GetString()).ToArray();
+            .Select(e => e.GetProperty("action").GetString()!).ToArray();
         Assert.Equal(["apikey.revoke", "apikey.rotate", "apikey.create"], entries);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         foreach (var key in new[] { original.Key, rotated.Key })

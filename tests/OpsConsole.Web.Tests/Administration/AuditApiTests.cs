@@ -76,7 +76,7 @@ public sealed class AuditApiTests(AuditSeededConsole factory) : IClassFixture<Au
         using var export = await tenantAdmin.GetAsync("/api/v1/audit/export");
         var csv = await export.Content.ReadAsStringAsync();
 
-        var tenants = own.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("tenantId").GetString()).Distinct().ToArray();
+        var tenants = own.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("tenantId").GetString()!).Distinct().ToArray();
         Assert.Equal(["acme"], tenants);
         Assert.Equal(5, filtered.GetProperty("entries").GetArrayLength());
         Assert.DoesNotContain("GLOBEX-MARKER", string.Join(' ', Markers(own)));

@@ -108,7 +108,7 @@ public sealed class UserAdministrationTests(OpsConsoleFactory factory) : IClassF
         Assert.Equal(HttpStatusCode.Unauthorized, afterDisable.StatusCode);
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the form again, with an error
         Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
-        Assert.Equal(["user.enable", "user.disable", "user.create"], (await AuditAsync(admin, user.Id)).Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(["user.enable", "user.disable", "user.create"], (await AuditAsync(admin, user.Id)).Select(e => e.GetProperty("action").GetString()!));
     }
 
     [Fact]

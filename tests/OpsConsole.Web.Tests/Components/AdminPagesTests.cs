@@ -70,7 +70,7 @@ public sealed class AdminPagesTests : IDisposable
 
         var cut = ctx.Render<Settings>();
 
-        var links = cut.FindAll("[data-testid^=settings-link-]").Select(a => a.GetAttribute("href")).ToArray();
+        var links = cut.FindAll("[data-testid^=settings-link-]").Select(a => a.GetAttribute("href")!).ToArray();
         Assert.Equal(["/settings/users", "/settings/keys", "/settings/tenants", "/settings/alerting", "/audit"], links);
     }
 
