@@ -80,7 +80,7 @@ public sealed class AdminPagesTests : IDisposable
         await using var ctx = Context(Role.Admin);
         var (dialogs, page) = Render<ApiKeysPage>(ctx);
 
-        await page.Find("[data-testid=key-new]").ClickAsync(new());
+        _ = page.Find("[data-testid=key-new]").ClickAsync(new()); // opens the dialog and waits for it
         Input(dialogs.Find("[data-testid=key-name]")).Input("otel-collector");
         await SelectAsync(dialogs, "Tenant", "globex");
         await dialogs.Find("[data-testid=key-create]").ClickAsync(new());
@@ -89,8 +89,8 @@ public sealed class AdminPagesTests : IDisposable
         Assert.StartsWith("oc_", secret);
         Assert.Equal("globex", await AuthenticateAsync(secret));
         Assert.Contains("only time", page.Find("[data-testid=key-secret-panel]").TextContent);
-        var row = page.FindAll("[data-testid=key-row]").Single(r => r.TextContent.Contains("otel-collector"));
-        Assert.DoesNotContain(secret, row.TextContent);
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=key-row]"), r => r.TextContent.Contains("otel-collector")));
+        Assert.DoesNotContain(secret, page.Find("[data-testid=keys-table]").TextContent);
         await page.Find("[data-testid=key-copy]").ClickAsync(new());
         Assert.Contains(ctx.JSInterop.Invocations, i => i.Identifier == "navigator.clipboard.writeText" && (string?)i.Arguments[0] == secret);
 
@@ -106,7 +106,7 @@ public sealed class AdminPagesTests : IDisposable
         var (dialogs, page) = Render<ApiKeysPage>(ctx);
         var before = (await _factory.Services.GetRequiredService<ApiKeyRepository>().ListAsync(true)).Count;
 
-        await page.Find("[data-testid=key-new]").ClickAsync(new());
+        _ = page.Find("[data-testid=key-new]").ClickAsync(new()); // opens the dialog and waits for it
         await dialogs.Find("[data-testid=key-create]").ClickAsync(new());
 
         var errors = dialogs.FindAll("[data-testid=key-error]").Select(e => e.TextContent).ToArray();
@@ -124,7 +124,7 @@ public sealed class AdminPagesTests : IDisposable
         await using var ctx = Context(Role.Admin);
         var (dialogs, page) = Render<ApiKeysPage>(ctx);
 
-        await page.FindAll("[data-testid=key-row]").Single(r => r.GetAttribute("data-key-id") == created.ApiKey.Id.ToString())
+        _ = page.FindAll("[data-testid=key-row]").Single(r => r.GetAttribute("data-key-id") == created.ApiKey.Id.ToString())
             .QuerySelector("[data-testid=key-rotate]")!.ClickAsync(new());
         await ClickButtonAsync(dialogs, "Rotate");
 
@@ -143,11 +143,11 @@ public sealed class AdminPagesTests : IDisposable
         var (dialogs, page) = Render<ApiKeysPage>(ctx);
         IElement Row() => page.FindAll("[data-testid=key-row]").Single(r => r.GetAttribute("data-key-id") == created.ApiKey.Id.ToString());
 
-        await Row().QuerySelector("[data-testid=key-revoke]")!.ClickAsync(new());
+        _ = Row().QuerySelector("[data-testid=key-revoke]")!.ClickAsync(new());
         await ClickButtonAsync(dialogs, "Cancel");
         Assert.Equal("acme", await AuthenticateAsync(created.Key));
 
-        await Row().QuerySelector("[data-testid=key-revoke]")!.ClickAsync(new());
+        _ = Row().QuerySelector("[data-testid=key-revoke]")!.ClickAsync(new());
         await ClickButtonAsync(dialogs, "Revoke");
 
         page.WaitForAssertion(() => Assert.Contains("revoked", page.Find("[data-testid=key-message]").TextContent));
@@ -161,7 +161,7 @@ public sealed class AdminPagesTests : IDisposable
         await using var ctx = Context(Role.Admin);
         var (dialogs, page) = Render<UsersPage>(ctx);
 
-        await page.Find("[data-testid=user-new]").ClickAsync(new());
+        _ = page.Find("[data-testid=user-new]").ClickAsync(new());
         Input(dialogs.Find("[data-testid=user-name]")).Input("acme-second");
         Input(dialogs.Find("[data-testid=user-password]")).Input("a-long-enough-secret");
         await SelectAsync(dialogs, "Role", Roles.TenantAdmin);
@@ -172,7 +172,8 @@ public sealed class AdminPagesTests : IDisposable
         await SelectAsync(dialogs, "Tenant", "acme");
         await dialogs.Find("[data-testid=user-save]").ClickAsync(new());
 
-        page.WaitForAssertion(() => Assert.Contains("created", page.Find("[data-testid=user-message]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("[data-testid=user-row]"), r => r.GetAttribute("data-user") == "acme-second"));
+        Assert.Contains("created", page.Find("[data-testid=user-message]").TextContent);
         var row = page.FindAll("[data-testid=user-row]").Single(r => r.GetAttribute("data-user") == "acme-second");
         Assert.Contains("TenantAdmin", row.TextContent);
         Assert.Contains("acme", row.TextContent);
@@ -189,7 +190,7 @@ public sealed class AdminPagesTests : IDisposable
         var (dialogs, page) = Render<UsersPage>(ctx);
         IElement Row() => page.FindAll("[data-testid=user-row]").Single(r => r.GetAttribute("data-user") == "operator");
 
-        await Row().QuerySelector("[data-testid=user-disable]")!.ClickAsync(new());
+        _ = Row().QuerySelector("[data-testid=user-disable]")!.ClickAsync(new());
         await ClickButtonAsync(dialogs, "Disable");
 
         page.WaitForAssertion(() => Assert.Equal("disabled", Row().QuerySelector("[data-testid=user-status]")!.TextContent.Trim()));
