@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Data.Repositories;
+using OpsConsole.Domain.Security;
 using OpsConsole.Web.Api;
 using OpsConsole.Web.Security;
 
@@ -47,16 +50,19 @@ public sealed class ApiKeyAdministrationTests(LogCapturingConsoleFactory factory
     [Fact]
     public async Task Rotate_KeepsTheKeysLifetimeCountedFromNow()
     {
-        using var admin = factory.CreateAdminClient();
+        // A 30-day key made 10 days ago (stored directly: advancing the host's clock 10 days would run every timer).
         var now = factory.Clock.GetUtcNow();
-        var original = await CreateAsync(admin, new { name = "expiring-ingest", scope = "ingest", tenantId = "globex", expiresAt = now.AddDays(30) });
-        factory.Clock.Advance(TimeSpan.FromDays(10));
+        var (entity, _) = factory.Services.GetRequiredService<ApiKeyService>().Prepare("expiring-ingest", ApiKeyScope.ForIngest("globex"), null, "test");
+        entity.CreatedAt = now.AddDays(-10);
+        entity.ExpiresAt = now.AddDays(20);
+        await factory.Services.GetRequiredService<ApiKeyRepository>().CreateAsync(entity);
+        using var admin = factory.CreateAdminClient();
 
-        using var rotate = await admin.PostAsync($"/api/v1/admin/api-keys/{original.ApiKey.Id}/rotate", null);
+        using var rotate = await admin.PostAsync($"/api/v1/admin/api-keys/{entity.Id}/rotate", null);
         var rotated = (await rotate.Content.ReadFromJsonAsync<CreatedApiKey>(Json))!;
 
-        Assert.Equal(("ingest", "globex"), (rotated.ApiKey.Scope, rotated.ApiKey.TenantId));
-        Assert.Equal(now.AddDays(40), rotated.ApiKey.ExpiresAt);
+        Assert.Equal(("expiring-ingest", "ingest", "globex"), (rotated.ApiKey.Name, rotated.ApiKey.Scope, rotated.ApiKey.TenantId));
+        Assert.Equal(now.AddDays(30), rotated.ApiKey.ExpiresAt);
     }
 
     [Fact]
