@@ -21,7 +21,7 @@ public static class AuditEndpoints
             return query is null ? problem! : Results.Ok(await reader.PageAsync(query, http.RequestAborted));
         });
 
-        group.MapGet("/export", async (HttpContext http, AuditReader reader) =>
+        group.MapGet("/export", (HttpContext http, AuditReader reader, TimeProvider time) =>
         {
             var query = Parse(http, out var problem);
             if (query is null)
@@ -29,7 +29,7 @@ public static class AuditEndpoints
                 return problem!;
             }
 
-            var name = $"opsconsole-audit-{DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv";
+            var name = $"opsconsole-audit-{time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.csv";
             return Results.Stream(body => reader.WriteCsvAsync(query, body, http.RequestAborted), "text/csv; charset=utf-8; header=present", name);
         });
 
