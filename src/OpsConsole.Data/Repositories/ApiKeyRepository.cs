@@ -60,6 +60,35 @@ public sealed class ApiKeyRepository(IDbContextFactory<OpsDbContext> factory)
         return changed > 0;
     }
 
+    /// <summary>
+    /// Replaces a key: revokes <paramref name="id"/> and stores <paramref name="replacement"/> in one transaction.
+    /// Returns false (and changes nothing) when the old key does not exist or is already revoked.
+    /// </summary>
+    public async Task<bool> RotateAsync(Guid id, ApiKeyEntity replacement, string revokedBy, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var revoked = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, revokedBy), ct);
+        if (revoked == 0)
+        {
+            return false;
+        }
+
+        db.ApiKeys.Add(replacement);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            throw new DuplicateException($"An API key with prefix '{replacement.Prefix}' already exists.");
+        }
+
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
     public async Task TouchLastUsedAsync(Guid id, DateTimeOffset now, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -56,6 +56,39 @@ public sealed class UserRepository(IDbContextFactory<OpsDbContext> factory)
         return user;
     }
 
+    /// <summary>
+    /// Loads the user, lets <paramref name="change"/> edit it and saves. Returns null when there is no such user.
+    /// Throws <see cref="ArgumentException"/> when the change names a tenant or role that does not exist.
+    /// </summary>
+    public async Task<UserEntity?> UpdateAsync(Guid id, Action<UserEntity> change, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return null;
+        }
+
+        change(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsForeignKeyViolation(ex))
+        {
+            throw await MissingReferenceAsync(user, ct);
+        }
+
+        return user;
+    }
+
+    /// <summary>How many enabled users hold <paramref name="roleName"/>, leaving out <paramref name="except"/>.</summary>
+    public async Task<int> CountEnabledAsync(string roleName, Guid except, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Users.CountAsync(u => u.RoleName == roleName && !u.IsDisabled && u.Id != except, ct);
+    }
+
     private async Task<ArgumentException> MissingReferenceAsync(UserEntity user, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -58,6 +58,9 @@ public static class OpsConsoleHost
         });
         services.AddOpsConsoleAuthentication(builder.Configuration);
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditReader>();
+        services.AddSingleton<Administration.ApiKeyAdministration>();
+        services.AddSingleton<Administration.UserAdministration>();
         services.AddSingleton<DevelopmentSeeder>();
         services.AddSingleton<BootstrapAdmin>();
         services.AddOptions<PlanCatalogOptions>()
@@ -173,6 +176,7 @@ public static class OpsConsoleHost
         }
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidator>();
         services.AddMudServices();
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true); // we send DENY ourselves
         return builder;
@@ -254,6 +258,7 @@ public static class OpsConsoleHost
         }).AllowAnonymous().DisableAntiforgery();
 
         app.MapAdminApi();
+        app.MapAuditApi();
         app.MapTelemetryIntake();
         // OTLP: anonymous unless Ingest:RequireApiKey (the Production default), then ingest keys (and admins) only.
         var otlpPolicy = app.Services.GetRequiredService<IOptions<IngestLimits>>().Value.RequireApiKey ? Policies.Ingest : null;

@@ -28,6 +28,13 @@ public sealed class ApiKeyService(ApiKeyRepository keys, TimeProvider time, IHos
         return (ApiKeyView.From(entity), key);
     }
 
+    /// <summary>A new key's entity and clear text, not yet stored (rotation stores it with the old key's revocation).</summary>
+    public (ApiKeyEntity Entity, string Key) Prepare(string name, ApiKeyScope scope, DateTimeOffset? expiresAt, string createdBy)
+    {
+        var (key, prefix) = ApiKeyFormat.Generate();
+        return (ToEntity(name, key, prefix, scope, expiresAt, createdBy, isDemo: false), key);
+    }
+
     /// <summary>Stores a key whose clear text is already known (Development's documented demo keys only).</summary>
     internal Task<ApiKeyEntity> CreateKnownAsync(string name, string key, ApiKeyScope scope, CancellationToken ct)
     {

@@ -27,6 +27,9 @@ public static class Policies
     /// <summary>Tenant usage and cost.</summary>
     public const string ViewUsage = nameof(ViewUsage);
 
+    /// <summary>Read the audit log (tenant admins: their tenant's entries only, enforced in the query).</summary>
+    public const string ViewAudit = nameof(ViewAudit);
+
     /// <summary>Send telemetry: ingest keys and admins.</summary>
     public const string Ingest = nameof(Ingest);
 
@@ -39,6 +42,7 @@ public static class Policies
         [ViewDashboards] = [Role.Admin, Role.Operator, Role.Executive, Role.TenantAdmin],
         [ViewTelemetry] = [Role.Admin, Role.Operator, Role.TenantAdmin],
         [ViewUsage] = [Role.Admin, Role.Executive, Role.TenantAdmin],
+        [ViewAudit] = [Role.Admin, Role.TenantAdmin],
         [Ingest] = [Role.Admin],
     };
 

@@ -8,7 +8,7 @@ namespace OpsConsole.Web.Tests.Components;
 public sealed class ShellTests
 {
     private static readonly string[] AllSections =
-        ["executive", "services", "ml", "business", "system-health", "alerts", "traces", "logs", "usage", "settings"];
+        ["executive", "services", "ml", "business", "system-health", "alerts", "traces", "logs", "usage", "audit", "settings"];
 
     private static IRenderedComponent<MainLayout> RenderShell(BunitContext ctx)
     {
@@ -18,10 +18,10 @@ public sealed class ShellTests
     }
 
     [Theory]
-    [InlineData(Role.Admin, null, "executive,services,ml,business,system-health,alerts,traces,logs,usage,settings")]
+    [InlineData(Role.Admin, null, "executive,services,ml,business,system-health,alerts,traces,logs,usage,audit,settings")]
     [InlineData(Role.Operator, null, "executive,services,ml,business,system-health,alerts,traces,logs")]
     [InlineData(Role.Executive, null, "executive,services,ml,business,system-health,alerts,usage")]
-    [InlineData(Role.TenantAdmin, "acme", "executive,services,ml,business,traces,logs,usage")]
+    [InlineData(Role.TenantAdmin, "acme", "executive,services,ml,business,traces,logs,usage,audit")]
     public async Task Navigation_ForEachRole_ShowsExactlyTheSectionsItMayOpen(Role role, string? tenant, string expected)
     {
         await using var ctx = ComponentTestContext.Create(role, tenant);
