@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using OpsConsole.Data.Entities;
 using OpsConsole.Data.Repositories;
-using OpsConsole.Domain.Tenancy;
 using OpsConsole.Web.Administration;
-using OpsConsole.Web.Auditing;
 using OpsConsole.Web.Security;
 using OpsConsole.Web.Tenancy;
 
