@@ -16,16 +16,19 @@ public sealed class UsageRepository(IDbContextFactory<OpsDbContext> factory)
     public const long HourMs = 3_600_000;
 
     /// <summary>
-    /// Replaces everything computed for the hour starting at <paramref name="hourStartMs"/> with <paramref name="amounts"/>
-    /// (computing the same hour again is idempotent; a tenant that no longer appears loses its old amounts).
+    /// Replaces the computed amounts of <paramref name="kinds"/> for the hour starting at <paramref name="hourStartMs"/> with
+    /// <paramref name="amounts"/> (computing the same hour again is idempotent; a tenant that no longer appears loses its old amounts).
     /// </summary>
-    public async Task ReplaceComputedHourAsync(long hourStartMs, IReadOnlyList<UsageAmount> amounts, long nowMs, CancellationToken ct = default)
+    public async Task ReplaceComputedHourAsync(
+        long hourStartMs, IReadOnlyCollection<string> kinds, IReadOnlyList<UsageAmount> amounts, long nowMs, CancellationToken ct = default)
     {
         CheckHour(hourStartMs);
-        if (amounts.Any(a => a.HourStartMs != hourStartMs))
+        if (amounts.Any(a => a.HourStartMs != hourStartMs || !kinds.Contains(a.Kind)))
         {
-            throw new ArgumentException("Every amount must belong to the hour being replaced.", nameof(amounts));
+            throw new ArgumentException("Every amount must belong to the hour and the kinds being replaced.", nameof(amounts));
         }
+
+        var kindList = kinds.ToList();
 
         for (var attempt = 1; ; attempt++)
         {
@@ -33,7 +36,7 @@ public sealed class UsageRepository(IDbContextFactory<OpsDbContext> factory)
             {
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await db.UsageRollups.Where(u => u.HourStartMs == hourStartMs && u.Source == UsageSources.Computed).ExecuteDeleteAsync(ct);
+                await db.UsageRollups.Where(u => u.HourStartMs == hourStartMs && u.Source == UsageSources.Computed && kindList.Contains(u.Kind)).ExecuteDeleteAsync(ct);
                 db.UsageRollups.AddRange(amounts.Select(a => Row(a, UsageSources.Computed, nowMs)));
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
@@ -107,11 +110,27 @@ public sealed class UsageRepository(IDbContextFactory<OpsDbContext> factory)
         return await db.UsageRollups.Where(u => u.Source == UsageSources.Computed).MaxAsync(u => (long?)u.HourStartMs, ct);
     }
 
-    /// <summary>The start of the earliest hour any rollup exists for, or null when there are none.</summary>
-    public async Task<long?> EarliestHourAsync(CancellationToken ct = default)
+    /// <summary>The start of the earliest hour <paramref name="tenantId"/> has a rollup for, or null when it has none.</summary>
+    public async Task<long?> EarliestHourAsync(string tenantId, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.UsageRollups.MinAsync(u => (long?)u.HourStartMs, ct);
+        return await db.UsageRollups.Where(u => u.TenantId == tenantId).MinAsync(u => (long?)u.HourStartMs, ct);
+    }
+
+    /// <summary>Spans, log records and metric samples held in the database, per tenant.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> StoredItemsAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var spans = await db.Spans.GroupBy(s => s.TenantId).Select(g => new { Tenant = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        var logs = await db.Logs.GroupBy(l => l.TenantId).Select(g => new { Tenant = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        var samples = await db.Samples.GroupBy(s => s.TenantId).Select(g => new { Tenant = g.Key, Count = g.LongCount() }).ToListAsync(ct);
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var row in spans.Concat(logs).Concat(samples))
+        {
+            totals[row.Tenant] = totals.GetValueOrDefault(row.Tenant) + row.Count;
+        }
+
+        return totals;
     }
 
     /// <summary>Deletes every rollup of an hour that starts before <paramref name="cutoffMs"/>; returns how many.</summary>

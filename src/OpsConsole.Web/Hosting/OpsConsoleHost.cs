@@ -110,6 +110,22 @@ public static class OpsConsoleHost
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
         services.AddSingleton<IngestTally>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<IngestTally>());
+        services.AddOptions<Usage.UsageOptions>()
+            .Configure<IConfiguration>((o, config) =>
+            {
+                var section = config.GetSection(Usage.UsageOptions.SectionName);
+                section.Bind(o);
+                foreach (var kind in section.GetSection("Kinds").GetChildren())
+                {
+                    o.Kinds[kind.Key] = kind.Value ?? "";
+                }
+            })
+            .Validate(o => o.Problems().Count == 0, "The Usage section is invalid; see UsageOptions.Problems().")
+            .ValidateOnStart();
+        services.AddSingleton<Usage.UsageMeter>();
+        services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<Usage.UsageMeter>());
+        services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageMeter>());
+        services.AddSingleton<Usage.UsageReports>();
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IDurableTelemetryWriter>(), sp.GetServices<ICommittedTelemetryObserver>(), new IngestPipelineOptions(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
@@ -221,6 +237,7 @@ public static class OpsConsoleHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<Usage.IntakeBytesMiddleware>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
@@ -260,6 +277,7 @@ public static class OpsConsoleHost
         app.MapAlertApi();
         app.MapAlertingConfigApi();
         app.MapDashboardApi();
+        app.MapUsageApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.
