@@ -127,7 +127,11 @@ public sealed partial class UsageMeter : BackgroundService, ICommittedTelemetryO
         }
     }
 
-    /// <summary>Counts <paramref name="items"/> telemetry items intake refused for <paramref name="tenant"/> because a quota was hit.</summary>
+    /// <summary>
+    /// Counts one refusal of <paramref name="items"/> telemetry items for <paramref name="tenant"/> because a quota was hit
+    /// (kinds <c>ingest_rejected</c>, items, and <c>ingest_rejections</c>, times). <paramref name="at"/> is when intake
+    /// refused them; hours older than a day are no longer held in memory and must not be named.
+    /// </summary>
     public void RecordQuotaRejection(string tenant, long items, DateTimeOffset at)
     {
         TenantIds.Validate(tenant, nameof(tenant));
@@ -140,6 +144,7 @@ public sealed partial class UsageMeter : BackgroundService, ICommittedTelemetryO
         lock (_gate)
         {
             AddLocked(tenant, HourOf(at), UsageKinds.IngestRejected, items);
+            AddLocked(tenant, HourOf(at), UsageKinds.IngestRejections, 1);
         }
     }
 

@@ -31,11 +31,14 @@ public static class UsageKinds
     /// <summary>Telemetry items intake refused because a quota was hit.</summary>
     public const string IngestRejected = "ingest_rejected";
 
+    /// <summary>How many times intake refused a request of the tenant because a quota was hit.</summary>
+    public const string IngestRejections = "ingest_rejections";
+
     /// <summary>Seconds the console ran in an hour (tenant <c>*</c>; not shown as a usage kind).</summary>
     public const string ConsoleUpSeconds = "console_up_seconds";
 
     /// <summary>The kinds counted by the console itself, in the order they are shown.</summary>
-    public static IReadOnlyList<string> Console { get; } = [Spans, LogRecords, MetricSamples, RequestBytes, StoredItems, IngestRejected];
+    public static IReadOnlyList<string> Console { get; } = [Spans, LogRecords, MetricSamples, RequestBytes, StoredItems, IngestRejected, IngestRejections];
 
     /// <summary>Kinds that are a level at the end of each hour: a day or month shows the latest, not a sum.</summary>
     public static bool IsLevel(string kind) => kind == StoredItems;
