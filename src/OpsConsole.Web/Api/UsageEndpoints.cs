@@ -46,15 +46,29 @@ public static class UsageEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var toAt = now;
-        if (!string.IsNullOrWhiteSpace(to) && !TryTime(to, out toAt))
+        if (!string.IsNullOrWhiteSpace(to))
         {
-            errors["to"] = [$"'{to}' is not a time: use RFC 3339 (2026-11-02T09:00:00Z) or Unix seconds."];
+            if (TryTime(to, out var parsed))
+            {
+                toAt = parsed;
+            }
+            else
+            {
+                errors["to"] = [$"'{to}' is not a time: use RFC 3339 (2026-11-02T09:00:00Z) or Unix seconds."];
+            }
         }
 
         var fromAt = toAt.AddDays(-7);
-        if (!string.IsNullOrWhiteSpace(from) && !TryTime(from, out fromAt))
+        if (!string.IsNullOrWhiteSpace(from))
         {
-            errors["from"] = [$"'{from}' is not a time: use RFC 3339 (2026-11-02T09:00:00Z) or Unix seconds."];
+            if (TryTime(from, out var parsed))
+            {
+                fromAt = parsed;
+            }
+            else
+            {
+                errors["from"] = [$"'{from}' is not a time: use RFC 3339 (2026-11-02T09:00:00Z) or Unix seconds."];
+            }
         }
 
         var stepValue = UsageStep.Day;
@@ -157,12 +171,13 @@ public static class UsageEndpoints
     private static bool TryTime(string text, out DateTimeOffset at)
     {
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
-            && Math.Abs(seconds) < 253_402_300_799)
+            && seconds is > 0 and < 253_402_300_799)
         {
             at = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
             return true;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at)
+            && at.Year is > 1970 and < 9999;
     }
 }
