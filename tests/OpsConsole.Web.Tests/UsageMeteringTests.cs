@@ -109,6 +109,8 @@ public sealed class UsageMeteringTests
 
         Assert.Throws<ArgumentException>(() => factory.Meter.RecordQuotaRejection("Not A Tenant", 5, Start));
         Assert.Throws<ArgumentOutOfRangeException>(() => factory.Meter.RecordQuotaRejection("acme", -1, Start));
+        Assert.Throws<ArgumentOutOfRangeException>(() => factory.Meter.RecordQuotaRejection("acme", 5, Start.AddDays(-2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => factory.Meter.RecordQuotaRejection("acme", 5, Start.AddHours(3)));
         factory.Clock.Advance(TimeSpan.FromMinutes(3));
         await factory.Meter.RunPassAsync();
 

@@ -120,8 +120,8 @@ public static class OpsConsoleHost
                     o.Kinds[kind.Key] = kind.Value ?? "";
                 }
             })
-            .Validate(o => o.Problems().Count == 0, "The Usage section is invalid; see UsageOptions.Problems().")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
         services.AddSingleton<Usage.UsageMeter>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<Usage.UsageMeter>());
         services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageMeter>());

@@ -130,12 +130,18 @@ public sealed partial class UsageMeter : BackgroundService, ICommittedTelemetryO
     /// <summary>
     /// Counts one refusal of <paramref name="items"/> telemetry items for <paramref name="tenant"/> because a quota was hit
     /// (kinds <c>ingest_rejected</c>, items, and <c>ingest_rejections</c>, times). <paramref name="at"/> is when intake
-    /// refused them; hours older than a day are no longer held in memory and must not be named.
+    /// refused them: within the last day (older hours are no longer held in memory), else it throws.
     /// </summary>
     public void RecordQuotaRejection(string tenant, long items, DateTimeOffset at)
     {
         TenantIds.Validate(tenant, nameof(tenant));
         ArgumentOutOfRangeException.ThrowIfNegative(items);
+        var now = _time.GetUtcNow();
+        if (at < now.AddDays(-1) || at > now.AddHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(at), at, $"A quota rejection is recorded when it happens: within a day before now ({now:O}).");
+        }
+
         if (items == 0)
         {
             return;

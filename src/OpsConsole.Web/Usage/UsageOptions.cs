@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 using OpsConsole.Core.Query.PromQl;
 
 namespace OpsConsole.Web.Usage;
@@ -167,4 +168,14 @@ public sealed partial class UsageOptions
 
     [GeneratedRegex(@"\A[a-z0-9_]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex KindName();
+}
+
+/// <summary>Stops start-up on a bad <c>Usage</c> section, naming every problem.</summary>
+public sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, UsageOptions options)
+    {
+        var problems = options.Problems();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }
