@@ -127,6 +127,26 @@ public sealed class UsagePageTests : IAsyncDisposable
         Assert.NotNull(cut.Find("[data-testid=usage-no-quotas]"));
     }
 
+    [Fact]
+    public async Task HourTheConsoleWasPartlyDown_MarkedWithTheMinutesMissing()
+    {
+        var ctx = await ContextAsync(Role.Admin, null);
+        var usage = ctx.Services.GetRequiredService<UsageRepository>();
+        var ten = new DateTimeOffset(2026, 11, 12, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        // The console first ran at 10:00; it was down 14 minutes of that hour, then ran without a gap until now (15:30).
+        await usage.SetInstanceTotalsAsync("first", [new(UsageSources.ConsoleTenant, ten, UsageKinds.ConsoleUpSeconds, 46 * 60)], 0);
+        await usage.SetInstanceTotalsAsync("second", [
+            .. Enumerable.Range(1, 4).Select(i => new UsageAmount(UsageSources.ConsoleTenant, ten + (i * Hour), UsageKinds.ConsoleUpSeconds, 3600)),
+            new(UsageSources.ConsoleTenant, ten + (5 * Hour), UsageKinds.ConsoleUpSeconds, 30 * 60)], 0);
+
+        var cut = Open(ctx, "/usage?tenant=acme&view=day");
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=usage-partial]")));
+        var partial = cut.Find("[data-testid=usage-partial]");
+        Assert.Equal("2026-11-12T10:00:00Z", partial.Closest("[data-testid=usage-row]")!.GetAttribute("data-period"));
+        Assert.Equal("console down ~14 min of this hour", string.Join(' ', partial.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Theory]
     [InlineData("/usage?tenant=acme&view=year", "'year' is not a view")]
     [InlineData("/usage?tenant=nobody", "There is no tenant 'nobody'")]
