@@ -52,6 +52,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<LogSearchIndexer>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TelemetryRetention>();
+        services.AddSingleton<Usage.UsageRepository>();
         return services;
     }
 

@@ -30,6 +30,7 @@ public abstract class OpsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<NotificationGroupEntity> NotificationGroups => Set<NotificationGroupEntity>();
     public DbSet<NotificationDeliveryEntity> NotificationDeliveries => Set<NotificationDeliveryEntity>();
     public DbSet<AlertingConfigVersionEntity> AlertingConfigVersions => Set<AlertingConfigVersionEntity>();
+    public DbSet<UsageRollupRow> UsageRollups => Set<UsageRollupRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);

@@ -118,6 +118,22 @@ public static class OpsConsoleHost
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<HealthCheckStore>());
         services.AddSingleton<IngestTally>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<IngestTally>());
+        services.AddOptions<Usage.UsageOptions>()
+            .Configure<IConfiguration>((o, config) =>
+            {
+                var section = config.GetSection(Usage.UsageOptions.SectionName);
+                section.Bind(o);
+                foreach (var kind in section.GetSection("Kinds").GetChildren())
+                {
+                    o.Kinds[kind.Key] = kind.Value ?? "";
+                }
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
+        services.AddSingleton<Usage.UsageMeter>();
+        services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<Usage.UsageMeter>());
+        services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageMeter>());
+        services.AddSingleton<Usage.UsageReports>();
         services.AddSingleton(sp => new IngestPipeline(
             sp.GetRequiredService<IDurableTelemetryWriter>(), sp.GetServices<ICommittedTelemetryObserver>(), new IngestPipelineOptions(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
@@ -235,6 +251,7 @@ public static class OpsConsoleHost
         app.UseRateLimiter(); // per API key / user (RateLimits); intake has per-tenant quotas instead
         RequestBodyCounter.UseIntakeBodyCounting(app);
         app.UseAntiforgery();
+        app.UseMiddleware<Usage.IntakeBytesMiddleware>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
@@ -275,6 +292,7 @@ public static class OpsConsoleHost
         app.MapAlertApi();
         app.MapAlertingConfigApi();
         app.MapDashboardApi();
+        app.MapUsageApi();
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapStaticAssets().AllowAnonymous();
         // Our CSP already says frame-ancestors 'none'; a second CSP header from Blazor would only confuse.

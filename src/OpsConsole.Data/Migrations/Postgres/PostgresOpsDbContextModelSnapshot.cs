@@ -884,6 +884,36 @@ namespace OpsConsole.Data.Migrations.Postgres
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.UsageRollupRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("TenantId", "HourStartMs", "Kind", "Source");
+
+                    b.HasIndex("HourStartMs", "Source");
+
+                    b.ToTable("usage_rollups", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.UserEntity", b =>
                 {
                     b.Property<Guid>("Id")

@@ -867,6 +867,36 @@ namespace OpsConsole.Data.Migrations.Sqlite
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Data.Entities.UsageRollupRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HourStartMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("TenantId", "HourStartMs", "Kind", "Source");
+
+                    b.HasIndex("HourStartMs", "Source");
+
+                    b.ToTable("usage_rollups", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Data.Entities.UserEntity", b =>
                 {
                     b.Property<Guid>("Id")
