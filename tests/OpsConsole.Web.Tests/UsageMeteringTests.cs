@@ -120,6 +120,43 @@ public sealed class UsageMeteringTests
     }
 
     [Fact]
+    public async Task QuotaRefusalAtIntake_IsCountedInUsage_AndTodaysBytesSurviveARestartOfTheQuota()
+    {
+        var directory = Directory.CreateTempSubdirectory("opsconsole-usage-quota-").FullName;
+        var logs = (string marker, int n) => "{\"logs\":[" + string.Join(',', Enumerable.Range(0, n).Select(i => $"{{\"message\":\"{marker} {i}\",\"service\":\"shop\"}}")) + "]}";
+        double bytesToday;
+        using (var first = new MeteredFactory(directory) { KeepDatabase = true })
+        {
+            using var admin = first.CreateAdminClient();
+            using (var put = await admin.PutAsJsonAsync("/api/v1/admin/tenants/acme", new { displayName = "Acme Corp", plan = "enterprise", ingestItemsPerMinute = 5 }))
+            {
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            }
+
+            await PostAsync(admin, "/api/v1/monitoring/logs?tenant=acme", logs("kept", 3));
+            using (var refused = await admin.PostAsync("/api/v1/monitoring/logs?tenant=acme", Json(logs("refused", 4))))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            }
+
+            first.Clock.Advance(TimeSpan.FromMinutes(2));
+            await first.Meter.RunPassAsync();
+            var values = (await HourAsync(admin, "acme", Start)).GetProperty("values");
+            Assert.Equal(4, values.GetProperty("ingest_rejected").GetDouble());
+            Assert.Equal(1, values.GetProperty("ingest_rejections").GetDouble());
+            Assert.Equal(3, values.GetProperty("log_records").GetDouble());
+            bytesToday = values.GetProperty("request_bytes").GetDouble();
+            Assert.True(bytesToday > 0);
+        }
+
+        using var second = new MeteredFactory(directory);
+        second.Clock.SetUtcNow(Start.AddMinutes(30));
+        _ = second.CreateClient(); // starts the console: the ledger is seeded from the stored usage
+        var ledger = second.Services.GetRequiredService<OpsConsole.Core.Ingestion.IngestQuotaLedger>();
+        Assert.Equal((long)bytesToday, ledger.UseOf("acme").BytesToday);
+    }
+
+    [Fact]
     public async Task Restart_OnSqlite_NoDoubleCounting_AndTheDowntimeShownAsPartial() =>
         await RestartAsync(Directory.CreateTempSubdirectory("opsconsole-usage-restart-").FullName, null);
 

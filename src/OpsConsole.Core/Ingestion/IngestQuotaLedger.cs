@@ -26,6 +26,9 @@ public enum IngestQuotaKind
 public sealed record IngestQuotaRejection(
     string TenantId, IngestQuotaKind Kind, long Limit, long Used, long Requested, DateTimeOffset At, TimeSpan RetryAfter)
 {
+    /// <summary>The tenant's telemetry items in the refused request (whichever quota refused it).</summary>
+    public long Items { get; init; }
+
     public string Message => Kind == IngestQuotaKind.ItemsPerMinute
         ? string.Create(CultureInfo.InvariantCulture,
             $"Tenant '{TenantId}' is over its ingest quota of {Limit} items per minute ({Used} used this minute, this request has {Requested}); nothing of it was stored. Retry in {RetryAfterSeconds} s, send smaller batches, or ask an administrator to raise the quota.")
@@ -203,12 +206,12 @@ public sealed class IngestQuotaLedger(IIngestQuotaSource quotas, TimeProvider ti
         if (quota.BytesPerDay is { } bytesPerDay && counter.Bytes + bytes > bytesPerDay)
         {
             var dayEnd = new DateTimeOffset(DateOnly.FromDayNumber(day + 1), TimeOnly.MinValue, TimeSpan.Zero);
-            rejection = new IngestQuotaRejection(tenantId, IngestQuotaKind.BytesPerDay, bytesPerDay, counter.Bytes, bytes, now, dayEnd - now);
+            rejection = new IngestQuotaRejection(tenantId, IngestQuotaKind.BytesPerDay, bytesPerDay, counter.Bytes, bytes, now, dayEnd - now) { Items = items };
         }
         else if (quota.ItemsPerMinute is { } itemsPerMinute && counter.Items + items > itemsPerMinute)
         {
             var minuteEnd = new DateTimeOffset((minute + 1) * Minute.Ticks, TimeSpan.Zero);
-            rejection = new IngestQuotaRejection(tenantId, IngestQuotaKind.ItemsPerMinute, itemsPerMinute, counter.Items, items, now, minuteEnd - now);
+            rejection = new IngestQuotaRejection(tenantId, IngestQuotaKind.ItemsPerMinute, itemsPerMinute, counter.Items, items, now, minuteEnd - now) { Items = items };
         }
 
         if (rejection is not null)

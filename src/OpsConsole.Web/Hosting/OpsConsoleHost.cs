@@ -131,6 +131,7 @@ public static class OpsConsoleHost
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<Usage.UsageOptions>, Usage.UsageOptionsValidator>();
         services.AddSingleton<Usage.UsageMeter>();
+        services.AddSingleton<Usage.QuotaUsageBridge>();
         services.AddSingleton<ICommittedTelemetryObserver>(sp => sp.GetRequiredService<Usage.UsageMeter>());
         services.AddHostedService(sp => sp.GetRequiredService<Usage.UsageMeter>());
         services.AddSingleton<Usage.UsageReports>();
@@ -223,6 +224,7 @@ public static class OpsConsoleHost
 
         // After seeding: intake checks every tenant's quota from memory from the first request on.
         await app.Services.GetRequiredService<TenantQuotaCache>().LoadAsync(startup.Token);
+        await app.Services.GetRequiredService<Usage.QuotaUsageBridge>().StartAsync(startup.Token);
     }
 
     public static WebApplication UseOpsConsole(this WebApplication app)
