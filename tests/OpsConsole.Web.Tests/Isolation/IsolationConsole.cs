@@ -19,6 +19,8 @@ public sealed class IsolationConsoleFactory : OpsConsoleFactory
 /// </summary>
 public sealed class IsolationConsole : IAsyncLifetime
 {
+    private HttpClient? _admin;
+
     public IsolationConsoleFactory Factory { get; } = new();
 
     public IsolationSeedContext Seeded { get; private set; } = default!;
@@ -32,8 +34,8 @@ public sealed class IsolationConsole : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var admin = Factory.CreateAdminClient();
-        Seeded = new IsolationSeedContext(Factory, admin, DateTimeOffset.UtcNow);
+        _admin = Factory.CreateAdminClient();
+        Seeded = new IsolationSeedContext(Factory, _admin, DateTimeOffset.UtcNow);
         foreach (var seeder in IsolationSeeders.All)
         {
             await seeder.SeedAsync(Seeded);
@@ -49,6 +51,7 @@ public sealed class IsolationConsole : IAsyncLifetime
     public Task DisposeAsync()
     {
         AcmeCookieClient.Dispose();
+        _admin?.Dispose();
         Factory.Dispose();
         return Task.CompletedTask;
     }

@@ -24,8 +24,9 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
     /// <summary>What only the Admin reaches, where globex's data must show (alerts, the audit log).</summary>
     private static readonly string[] ShowsOperatorData = ["/api/v1/monitoring/alerts", "/api/v2/alerts", "/api/v1/admin/audit"];
 
-    private void Report(string who, List<Visit> visits)
+    private void Report(string who, List<Visit> visits, IsolationTenant sees)
     {
+        output.WriteLine($"{who} saw {sees.Id}'s marker on: {string.Join(", ", visits.Where(v => v.Shows(sees.Marker)).Select(v => v.Route).Distinct())}");
         output.WriteLine($"{who}: {visits.Count} requests over {visits.Select(v => v.Route).Distinct().Count()} routes; " +
             $"statuses {string.Join(", ", visits.GroupBy(v => v.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"))}");
     }
@@ -42,7 +43,7 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
     private async Task WalkAsAcmeAsync(HttpClient client, string who)
     {
         var visits = await new EndpointWalk(console).RunAsync(client, readOnly: false);
-        Report(who, visits);
+        Report(who, visits, IsolationTenant.Acme);
 
         var leaks = Leaks(visits);
         Assert.True(leaks.Count == 0, $"{leaks.Count} responses to {who} carry globex's marker:\n{string.Join('\n', leaks.Take(40))}");
@@ -67,7 +68,7 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
         using var admin = console.Factory.CreateAdminClient();
 
         var visits = await new EndpointWalk(console).RunAsync(admin, readOnly: true);
-        Report("Admin", visits);
+        Report("Admin", visits, IsolationTenant.Globex);
 
         AssertShows(visits, IsolationTenant.Globex, [.. ShowsTenantData, .. ShowsOperatorData], "the Admin");
         Assert.NotEmpty(Leaks(visits));
@@ -86,5 +87,39 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
         Assert.True(templates.Count >= 15, $"Only {templates.Count} routable components found by reflection.");
         var missing = templates.Where(t => !walked.Contains(t.Template)).Select(t => $"{t.Component} ({t.Template})").ToList();
         Assert.True(missing.Count == 0, "Pages the walk does not call: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task EveryHubMessage_ToAcmesTenantAdmin_CarriesNothingOfGlobex()
+    {
+        using var _ = console.Factory.CreateClient();
+        await using var admin = await HubListener.ConnectAsync(console.Factory, "Admin", bearer: Seeding.DemoAccounts.AdminKey);
+        await using var acmeByKey = await HubListener.ConnectAsync(console.Factory, "acme (key)", bearer: console.AcmeAdminKey);
+        await using var acmeByCookie = await HubListener.ConnectAsync(console.Factory, "acme (cookie)", cookie: console.AcmeCookie);
+        var acme = new[] { acmeByKey, acmeByCookie };
+        foreach (var listener in acme.Append(admin))
+        {
+            await listener.InvokeEveryHubMethodAsync(IsolationTenant.Globex);
+        }
+
+        // globex's events first: its health check changes, its telemetry arrives (ingest rates), a new alert fires for it.
+        await HubListener.CauseEventsAsync(console.Seeded, IsolationTenant.Globex);
+        await admin.WaitForAsync(IsolationTenant.Globex, "globex's health, ingest and alert events at the Admin");
+        // Then acme's: once acme's own have arrived, anything sent to acme's connections before them has too.
+        await HubListener.CauseEventsAsync(console.Seeded, IsolationTenant.Acme);
+        foreach (var listener in acme)
+        {
+            await listener.WaitForAsync(IsolationTenant.Acme, $"acme's events at {listener.Who}");
+        }
+
+        foreach (var listener in acme.Append(admin))
+        {
+            output.WriteLine($"{listener.Who}: {listener.Messages.Count} hub messages ({string.Join(", ", listener.Messages.GroupBy(m => m.Method).Select(g => $"{g.Key}×{g.Count()}"))})");
+        }
+
+        Assert.Empty(admin.Unhandled);
+        var leaks = acme.SelectMany(l => l.Messages.Where(m => HubListener.Mentions(m.Payload, IsolationTenant.Globex)).Select(m => $"{l.Who} {m.Method}: {m.Payload}")).ToList();
+        Assert.True(leaks.Count == 0, "Hub messages to acme's tenant admin carry globex's data:\n" + string.Join('\n', leaks));
+        Assert.Contains(admin.Messages, m => HubListener.Mentions(m.Payload, IsolationTenant.Globex));
     }
 }
