@@ -26,6 +26,11 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
 
     private void Report(string who, List<Visit> visits, IsolationTenant sees)
     {
+        foreach (var failed in visits.Where(v => v.Status >= 500).Take(10))
+        {
+            output.WriteLine($"{failed.Request} → {failed.Status}: {failed.Body[..Math.Min(failed.Body.Length, 600)]}");
+        }
+
         output.WriteLine($"{who} saw {sees.Id}'s marker on: {string.Join(", ", visits.Where(v => v.Shows(sees.Marker)).Select(v => v.Route).Distinct())}");
         output.WriteLine($"{who}: {visits.Count} requests over {visits.Select(v => v.Route).Distinct().Count()} routes; " +
             $"statuses {string.Join(", ", visits.GroupBy(v => v.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}"))}");
@@ -121,5 +126,33 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
         var leaks = acme.SelectMany(l => l.Messages.Where(m => HubListener.Mentions(m.Payload, IsolationTenant.Globex)).Select(m => $"{l.Who} {m.Method}: {m.Payload}")).ToList();
         Assert.True(leaks.Count == 0, "Hub messages to acme's tenant admin carry globex's data:\n" + string.Join('\n', leaks));
         Assert.Contains(admin.Messages, m => HubListener.Mentions(m.Payload, IsolationTenant.Globex));
+    }
+
+    /// <summary>Pages that show a tenant's seeded data once loaded (so a render walk that sees nothing fails).</summary>
+    private static readonly string[] PagesShowingTenantData = ["/traces", "/traces/{TraceIdText}", "/traces/map", "/logs", "/dashboards/{Uid}"];
+
+    [Fact]
+    public async Task EveryPage_RenderedForAcmesTenantAdminUntilLoaded_ShowsNothingOfGlobex()
+    {
+        using var _ = console.Factory.CreateClient();
+
+        var visits = await new PageRenderWalk(console).RunAsync(Domain.Security.Role.TenantAdmin, IsolationTenant.Acme.Id, IsolationTenant.Acme);
+        Report("pages rendered for acme's tenant admin", visits, IsolationTenant.Acme);
+
+        var leaks = Leaks(visits);
+        Assert.True(leaks.Count == 0, $"{leaks.Count} pages rendered for acme's tenant admin show globex's marker:\n{string.Join('\n', leaks.Take(40))}");
+        AssertShows(visits, IsolationTenant.Acme, PagesShowingTenantData, "acme's tenant admin");
+        Assert.DoesNotContain(visits, v => v.Status >= 500);
+    }
+
+    [Fact]
+    public async Task EveryPage_RenderedForAnAdmin_ShowsGlobex_SoTheCheckCanFail()
+    {
+        using var _ = console.Factory.CreateClient();
+
+        var visits = await new PageRenderWalk(console).RunAsync(Domain.Security.Role.Admin, null, IsolationTenant.Globex);
+        Report("pages rendered for an Admin", visits, IsolationTenant.Globex);
+
+        AssertShows(visits, IsolationTenant.Globex, [.. PagesShowingTenantData, "/alerts"], "the Admin");
     }
 }
