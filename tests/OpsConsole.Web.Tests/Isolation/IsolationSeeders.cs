@@ -243,8 +243,9 @@ public sealed class HealthCheckSeeder : IIsolationSeeder
 }
 
 /// <summary>
-/// A rule (evaluated every second) that fires for every tenant's <c>isolation_probe</c>: each alert carries its tenant's
-/// marker in a label (from the series) and in an annotation. Waits until both fire and records their ids.
+/// A rule group evaluated every second: a recording rule that keeps each tenant's marker and <c>tenant_id</c>, and an
+/// alert that fires for every tenant's <c>isolation_probe</c>, each alert carrying its tenant's marker in a label (from the
+/// series) and in an annotation. Waits until both fire and records their ids.
 /// </summary>
 public sealed class AlertSeeder : IIsolationSeeder
 {
@@ -257,6 +258,8 @@ public sealed class AlertSeeder : IIsolationSeeder
               - name: isolation
                 interval: 1s
                 rules:
+                  - record: isolation:probe:by_marker
+                    expr: sum by (marker, tenant_id) (isolation_probe)
                   - alert: IsolationProbeHigh
                     expr: isolation_probe > 0
                     labels:
