@@ -70,10 +70,10 @@ public sealed class IsolationSeedContext(IsolationConsoleFactory factory, HttpCl
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds (20 s at most).</summary>
+    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds (30 s at most).</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
             var value = await read();

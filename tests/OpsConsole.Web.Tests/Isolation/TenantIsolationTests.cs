@@ -136,7 +136,7 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
     {
         using var _ = console.Factory.CreateClient();
 
-        var visits = await new PageRenderWalk(console).RunAsync(Domain.Security.Role.TenantAdmin, IsolationTenant.Acme.Id, IsolationTenant.Acme);
+        var visits = await new PageRenderWalk(console).RunAsync(Domain.Security.Role.TenantAdmin, IsolationTenant.Acme.Id, IsolationTenant.Acme, PagesShowingTenantData);
         Report("pages rendered for acme's tenant admin", visits, IsolationTenant.Acme);
 
         var leaks = Leaks(visits);
@@ -150,7 +150,7 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
     {
         using var _ = console.Factory.CreateClient();
 
-        var visits = await new PageRenderWalk(console).RunAsync(Domain.Security.Role.Admin, null, IsolationTenant.Globex);
+        var visits = await new PageRenderWalk(console).RunAsync(Domain.Security.Role.Admin, null, IsolationTenant.Globex, [.. PagesShowingTenantData, "/alerts"]);
         Report("pages rendered for an Admin", visits, IsolationTenant.Globex);
 
         AssertShows(visits, IsolationTenant.Globex, [.. PagesShowingTenantData, "/alerts"], "the Admin");
