@@ -30,8 +30,8 @@ public sealed class TelemetryEvents
     private readonly TimeProvider _time;
     private readonly LiveFeed<TelemetryActivity> _feed;
     private readonly Lock _gate = new();
-    private readonly long[,] _perSecond = new long[WindowSeconds, 3];
-    private readonly long[] _secondOf = new long[WindowSeconds];
+    private readonly RateWindowCounts _all = new();
+    private readonly Dictionary<string, RateWindowCounts> _byTenant = new(StringComparer.Ordinal);
     private long _spans;
     private long _logs;
     private long _samples;
@@ -41,14 +41,17 @@ public sealed class TelemetryEvents
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
         _feed = new LiveFeed<TelemetryActivity>(timeProvider);
-        Array.Fill(_secondOf, long.MinValue);
     }
 
     /// <summary>The latest notice, or null before anything was stored.</summary>
     public TelemetryActivity? Latest => _feed.Latest;
 
     /// <summary>Records a stored batch and notifies subscribers (throttled per subscription).</summary>
-    public void Record(int spans, int logs, int samples)
+    /// <param name="spans">Spans stored.</param>
+    /// <param name="logs">Log records stored.</param>
+    /// <param name="samples">Samples stored.</param>
+    /// <param name="byTenant">The batch's items per tenant, for <see cref="RatesFor"/> (what a tenant may be shown).</param>
+    public void Record(int spans, int logs, int samples, IEnumerable<TenantItemCounts>? byTenant = null)
     {
         if (spans == 0 && logs == 0 && samples == 0)
         {
@@ -60,16 +63,17 @@ public sealed class TelemetryEvents
         lock (_gate)
         {
             var second = now.ToUnixTimeSeconds();
-            var slot = (int)(((second % WindowSeconds) + WindowSeconds) % WindowSeconds);
-            if (_secondOf[slot] != second)
+            _all.Add(second, spans, logs, samples);
+            foreach (var t in byTenant ?? [])
             {
-                _secondOf[slot] = second;
-                _perSecond[slot, 0] = _perSecond[slot, 1] = _perSecond[slot, 2] = 0;
+                if (!_byTenant.TryGetValue(t.TenantId, out var counts))
+                {
+                    _byTenant[t.TenantId] = counts = new RateWindowCounts();
+                }
+
+                counts.Add(second, t.Spans, t.Logs, t.Samples);
             }
 
-            _perSecond[slot, 0] += spans;
-            _perSecond[slot, 1] += logs;
-            _perSecond[slot, 2] += samples;
             _spans += spans;
             _logs += logs;
             _samples += samples;
@@ -83,19 +87,65 @@ public sealed class TelemetryEvents
     /// Dispose the result to stop.</summary>
     public IDisposable Subscribe(Func<TelemetryActivity, Task> callback, TimeSpan minInterval) => _feed.Subscribe(callback, minInterval);
 
+    /// <summary>
+    /// One tenant's ingest rates per second (spans, logs, samples) over the last <see cref="RateWindow"/>: the part of
+    /// <see cref="Latest"/> a viewer bound to that tenant may see. Zero for a tenant that sent nothing lately.
+    /// </summary>
+    public (double Spans, double Logs, double Samples) RatesFor(string tenantId)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        var second = _time.GetUtcNow().ToUnixTimeSeconds();
+        lock (_gate)
+        {
+            return _byTenant.TryGetValue(tenantId, out var counts) ? counts.Rates(second) : (0, 0, 0);
+        }
+    }
+
     private TelemetryActivity SnapshotLocked(DateTimeOffset now, long second)
     {
-        long spans = 0, logs = 0, samples = 0;
-        for (var i = 0; i < WindowSeconds; i++)
+        var (spans, logs, samples) = _all.Rates(second);
+        return new TelemetryActivity(now, _spans, _logs, _samples, spans, logs, samples);
+    }
+
+    /// <summary>Items per second of the last <see cref="WindowSeconds"/> seconds, in a ring of one slot per second.</summary>
+    private sealed class RateWindowCounts
+    {
+        private readonly long[,] _perSecond = new long[WindowSeconds, 3];
+        private readonly long[] _secondOf = new long[WindowSeconds];
+
+        public RateWindowCounts() => Array.Fill(_secondOf, long.MinValue);
+
+        public void Add(long second, long spans, long logs, long samples)
         {
-            if (_secondOf[i] > second - WindowSeconds && _secondOf[i] <= second)
+            var slot = (int)(((second % WindowSeconds) + WindowSeconds) % WindowSeconds);
+            if (_secondOf[slot] != second)
             {
-                spans += _perSecond[i, 0];
-                logs += _perSecond[i, 1];
-                samples += _perSecond[i, 2];
+                _secondOf[slot] = second;
+                _perSecond[slot, 0] = _perSecond[slot, 1] = _perSecond[slot, 2] = 0;
             }
+
+            _perSecond[slot, 0] += spans;
+            _perSecond[slot, 1] += logs;
+            _perSecond[slot, 2] += samples;
         }
 
-        return new TelemetryActivity(now, _spans, _logs, _samples, spans / (double)WindowSeconds, logs / (double)WindowSeconds, samples / (double)WindowSeconds);
+        public (double Spans, double Logs, double Samples) Rates(long second)
+        {
+            long spans = 0, logs = 0, samples = 0;
+            for (var i = 0; i < WindowSeconds; i++)
+            {
+                if (_secondOf[i] > second - WindowSeconds && _secondOf[i] <= second)
+                {
+                    spans += _perSecond[i, 0];
+                    logs += _perSecond[i, 1];
+                    samples += _perSecond[i, 2];
+                }
+            }
+
+            return (spans / (double)WindowSeconds, logs / (double)WindowSeconds, samples / (double)WindowSeconds);
+        }
     }
 }
+
+/// <summary>How many items of a stored batch belong to one tenant.</summary>
+public readonly record struct TenantItemCounts(string TenantId, int Spans, int Logs, int Samples);

@@ -42,7 +42,32 @@ public sealed class TelemetryStores
             Series.SetMetadata(batch.Metadata);
         }
 
-        Events.Record(spans, logs, samples.Appended);
+        Events.Record(spans, logs, samples.Appended, ByTenant(batch));
         return new StoredBatch(spans, logs, samples);
+    }
+
+    /// <summary>The batch's items per tenant (as sent; the stores may have refused a few, e.g. duplicates).</summary>
+    private static List<TenantItemCounts> ByTenant(TelemetryBatch batch)
+    {
+        var counts = new Dictionary<string, (int Spans, int Logs, int Samples)>(StringComparer.Ordinal);
+        foreach (var s in batch.Spans)
+        {
+            var c = counts.GetValueOrDefault(s.TenantId);
+            counts[s.TenantId] = (c.Spans + 1, c.Logs, c.Samples);
+        }
+
+        foreach (var l in batch.Logs)
+        {
+            var c = counts.GetValueOrDefault(l.TenantId);
+            counts[l.TenantId] = (c.Spans, c.Logs + 1, c.Samples);
+        }
+
+        foreach (var m in batch.Samples)
+        {
+            var c = counts.GetValueOrDefault(m.TenantId);
+            counts[m.TenantId] = (c.Spans, c.Logs, c.Samples + 1);
+        }
+
+        return [.. counts.Select(c => new TenantItemCounts(c.Key, c.Value.Spans, c.Value.Logs, c.Value.Samples))];
     }
 }

@@ -70,11 +70,14 @@ public static class DashboardOverview
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var cost = Configured(o.CostCounter, nameof(o.CostCounter), n => SumIncrease(stores.Series, tenant, n, [], monthStart, to));
         var services = ServiceOverview.Build(stores, health, scrapes, tenant);
+        // The console-wide intake rates are every tenant's together: a tenant-bound viewer gets their tenant's only.
         var activity = stores.Events.Latest;
+        (double Spans, double Logs, double Samples) rates = tenant is not null ? stores.Events.RatesFor(tenant)
+            : (activity?.SpansPerSecond ?? 0, activity?.LogsPerSecond ?? 0, activity?.SamplesPerSecond ?? 0);
         return new OverviewView(
             now, $"{o.Window.TotalMinutes:0}m", total / seconds, ratio, ratio is { } r ? 100 * (1 - r) : null, p95, users, satisfaction, cost,
             services.Count(s => s.State == ServiceState.Up), services.Count(s => s.State == ServiceState.Down), services.Count,
-            activity?.SpansPerSecond ?? 0, activity?.LogsPerSecond ?? 0, activity?.SamplesPerSecond ?? 0, missing.Distinct().ToList());
+            rates.Spans, rates.Logs, rates.Samples, missing.Distinct().ToList());
     }
 
     /// <summary>Σ over matching series of the counter's increase in [from, to], counting resets like Prometheus (no extrapolation).</summary>

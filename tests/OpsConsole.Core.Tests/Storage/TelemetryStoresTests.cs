@@ -92,4 +92,22 @@ public sealed class TelemetryStoresTests
         Assert.Equal(110, events.Latest!.SpansTotal);
         Assert.Equal(10 / TelemetryEvents.RateWindow.TotalSeconds, events.Latest.SpansPerSecond, 9); // the first 100 have left the window
     }
+
+    [Fact]
+    public void RatesFor_ATenant_CountsOnlyThatTenantsItems_WhileLatestCountsEveryones()
+    {
+        // Arrange
+        var events = new TelemetryEvents(_time);
+        var window = TelemetryEvents.RateWindow.TotalSeconds;
+
+        // Act
+        events.Record(6, 3, 30, [new TenantItemCounts("acme", 2, 1, 10), new TenantItemCounts("globex", 4, 2, 20)]);
+
+        // Assert
+        Assert.Equal((6 / window, 3 / window, 30 / window), (events.Latest!.SpansPerSecond, events.Latest.LogsPerSecond, events.Latest.SamplesPerSecond));
+        Assert.Equal((2 / window, 1 / window, 10 / window), events.RatesFor("acme"));
+        Assert.Equal((0d, 0d, 0d), events.RatesFor("initech"));
+        _time.Advance(TelemetryEvents.RateWindow + TimeSpan.FromSeconds(1));
+        Assert.Equal((0d, 0d, 0d), events.RatesFor("acme")); // left the window
+    }
 }
