@@ -13,6 +13,12 @@ public sealed record Visit(string Route, string Request, int Status, string Body
 {
     public bool Shows(string marker) => Body.Contains(marker, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether any of the tenant's markers (text or usage number) is in the body.</summary>
+    public bool ShowsAny(IsolationTenant tenant) => tenant.Markers.Any(Shows);
+
+    /// <summary>The first of the tenant's markers in the body, with text around it.</summary>
+    public string AroundAny(IsolationTenant tenant) => Around(tenant.Markers.First(Shows));
+
     /// <summary>Where the marker is, with some text around it, for the failure message.</summary>
     public string Around(string marker)
     {

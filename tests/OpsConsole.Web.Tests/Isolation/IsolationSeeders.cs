@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using static OpsConsole.Web.Tests.Infrastructure.JsonBody;
 
 namespace OpsConsole.Web.Tests.Isolation;
@@ -10,13 +11,17 @@ namespace OpsConsole.Web.Tests.Isolation;
 /// <param name="Id">The tenant id.</param>
 /// <param name="Marker">Appears in this tenant's data and nowhere else (no request the walk makes contains it).</param>
 /// <param name="Service">This tenant's service (its name carries the marker, so service lists are checked too).</param>
-public sealed record IsolationTenant(string Id, string Marker, string Service)
+/// <param name="UsageMarker">A number found in this tenant's usage and nowhere else (usage rollups carry no text).</param>
+public sealed record IsolationTenant(string Id, string Marker, string Service, long UsageMarker)
 {
     /// <summary>The tenant whose admin walks every surface.</summary>
-    public static IsolationTenant Acme { get; } = new("acme", "ACME_2b8d4e60", "storefront-ACME_2b8d4e60");
+    public static IsolationTenant Acme { get; } = new("acme", "ACME_2b8d4e60", "storefront-ACME_2b8d4e60", 5_182_736);
 
     /// <summary>The tenant whose markers must never reach <see cref="Acme"/>'s admin.</summary>
-    public static IsolationTenant Globex { get; } = new("globex", "GLOBEX_7f3a9c1e", "ledger-GLOBEX_7f3a9c1e");
+    public static IsolationTenant Globex { get; } = new("globex", "GLOBEX_7f3a9c1e", "ledger-GLOBEX_7f3a9c1e", 7_391_846);
+
+    /// <summary>Every way the tenant's markers can be written: the text, and the usage number plain or grouped.</summary>
+    public IReadOnlyList<string> Markers => [Marker, UsageMarker.ToString(CultureInfo.InvariantCulture), UsageMarker.ToString("N0", CultureInfo.InvariantCulture)];
 
     public static IReadOnlyList<IsolationTenant> Both { get; } = [Acme, Globex];
 }
@@ -98,6 +103,7 @@ public static class IsolationSeeders
         new AlertSeeder(),
         new AuditSeeder(),
         new DashboardSeeder(),
+        new UsageSeeder(),
     ];
 
     internal static string Nanos(DateTimeOffset t) => ((ulong)t.ToUnixTimeMilliseconds() * 1_000_000UL).ToString(CultureInfo.InvariantCulture);
@@ -350,5 +356,31 @@ public sealed class DashboardSeeder : IIsolationSeeder
         }
 
         context.Record("version", IsolationTenant.Acme, "1");
+    }
+}
+
+/// <summary>
+/// Usage rollups: each tenant's quota refusals of a distinctive number of items (its <see cref="IsolationTenant.UsageMarker"/>)
+/// in the current hour, written by a metering pass, and read back as the Admin.
+/// </summary>
+public sealed class UsageSeeder : IIsolationSeeder
+{
+    public string Name => "usage";
+
+    public async Task SeedAsync(IsolationSeedContext context)
+    {
+        var meter = context.Factory.Services.GetRequiredService<OpsConsole.Web.Usage.UsageMeter>();
+        foreach (var tenant in IsolationTenant.Both)
+        {
+            meter.RecordQuotaRejection(tenant.Id, tenant.UsageMarker, context.Now);
+        }
+
+        await meter.RunPassAsync();
+        foreach (var tenant in IsolationTenant.Both)
+        {
+            using var response = await context.Admin.GetAsync($"/api/v1/monitoring/tenants/{tenant.Id}/usage?step=hour");
+            var body = await IsolationSeedContext.OkJsonAsync(response, $"{tenant.Id}'s usage");
+            Assert.Contains(tenant.UsageMarker.ToString(CultureInfo.InvariantCulture), body.GetRawText(), StringComparison.Ordinal);
+        }
     }
 }

@@ -37,7 +37,17 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
     }
 
     private static List<string> Leaks(List<Visit> visits) =>
-        [.. visits.Where(v => v.Shows(IsolationTenant.Globex.Marker)).Select(v => $"{v.Request} → {v.Status}: …{v.Around(IsolationTenant.Globex.Marker)}…")];
+        [.. visits.Where(v => v.ShowsAny(IsolationTenant.Globex)).Select(v => $"{v.Request} → {v.Status}: …{v.AroundAny(IsolationTenant.Globex)}…")];
+
+    /// <summary>Where a tenant's usage shows (its numbers are the usage marker).</summary>
+    private static readonly string[] ShowsUsage = ["/api/v1/monitoring/tenants/{tenant}/usage"];
+
+    private static void AssertShowsUsage(List<Visit> visits, IsolationTenant tenant, string who)
+    {
+        var marker = tenant.UsageMarker.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var blind = ShowsUsage.Where(r => !visits.Any(v => v.Route == r && v.Status == 200 && v.Shows(marker))).ToList();
+        Assert.True(blind.Count == 0, $"{who} saw none of {tenant.Id}'s usage on: {string.Join(", ", blind)} — the walk would prove nothing there.");
+    }
 
     private static void AssertShows(List<Visit> visits, IsolationTenant tenant, IEnumerable<string> routes, string who)
     {
@@ -53,6 +63,7 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
         var leaks = Leaks(visits);
         Assert.True(leaks.Count == 0, $"{leaks.Count} responses to {who} carry globex's marker:\n{string.Join('\n', leaks.Take(40))}");
         AssertShows(visits, IsolationTenant.Acme, ShowsTenantData, who);
+        AssertShowsUsage(visits, IsolationTenant.Acme, who);
         Assert.DoesNotContain(visits, v => v.Status >= 500);
     }
 
@@ -76,6 +87,7 @@ public sealed class TenantIsolationTests(IsolationConsole console, ITestOutputHe
         Report("Admin", visits, IsolationTenant.Globex);
 
         AssertShows(visits, IsolationTenant.Globex, [.. ShowsTenantData, .. ShowsOperatorData], "the Admin");
+        AssertShowsUsage(visits, IsolationTenant.Globex, "the Admin");
         Assert.NotEmpty(Leaks(visits));
     }
 
