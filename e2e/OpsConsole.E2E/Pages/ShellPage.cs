@@ -13,7 +13,7 @@ public sealed class ShellPage(IPage page)
     public static readonly IReadOnlyList<string> AllNavItems =
     [
         "nav-executive", "nav-services", "nav-ml", "nav-business", "nav-system-health",
-        "nav-alerts", "nav-traces", "nav-logs", "nav-usage", "nav-settings",
+        "nav-alerts", "nav-traces", "nav-logs", "nav-usage", "nav-audit", "nav-settings",
     ];
 
     public ILocator Layout => page.Locator(".mud-layout");

@@ -19,6 +19,7 @@ public sealed class NavigationTests(ConsoleFixture fixture, ITestOutputHelper ou
         ("nav-traces", "/traces", "Traces"),
         ("nav-logs", "/logs", "Logs"),
         ("nav-usage", "/usage", "Usage"),
+        ("nav-audit", "/audit", "Audit log"),
         ("nav-settings", "/settings", "Settings"),
     ];
 

@@ -21,7 +21,7 @@ public sealed partial class SignInTests(ConsoleFixture fixture, ITestOutputHelpe
         },
         {
             DemoUsers.AcmeAdmin, "Tara Tenant (acme)", "TenantAdmin · acme",
-            ["nav-executive", "nav-services", "nav-ml", "nav-business", "nav-traces", "nav-logs", "nav-usage"]
+            ["nav-executive", "nav-services", "nav-ml", "nav-business", "nav-traces", "nav-logs", "nav-usage", "nav-audit"]
         },
     };
 
