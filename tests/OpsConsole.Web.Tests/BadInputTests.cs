@@ -134,6 +134,21 @@ public sealed class BadInputTests(OpsConsoleFactory factory) : IClassFixture<Ops
         await ProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("/api/v1/monitoring/traces?from=99999999999999999")]
+    [InlineData("/api/v1/monitoring/logs/search?q=timeout&to=99999999999999999")]
+    [InlineData("/api/v1/audit?from=99999999999999999")]
+    public async Task TimeBeyondTheYear9999_Answers400NamingTheParameter(string path)
+    {
+        using var admin = factory.CreateAdminClient();
+
+        using var response = await admin.GetAsync(path);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        var field = path.Contains("to=", StringComparison.Ordinal) ? "to" : "from";
+        Assert.Contains("is not a time", problem.GetProperty("errors").GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnknownApiRoute_Answers404ProblemNotHtml()
     {

@@ -132,7 +132,10 @@ public sealed class RequestBodyCounter : Stream
 {
     private readonly Stream _inner;
 
-    private RequestBodyCounter(Stream inner) => _inner = inner;
+    public RequestBodyCounter(Stream inner) => _inner = inner;
+
+    /// <summary>The stream this one counts.</summary>
+    public Stream Inner => _inner;
 
     public long BytesRead { get; private set; }
 

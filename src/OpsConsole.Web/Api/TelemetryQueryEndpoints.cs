@@ -190,6 +190,9 @@ public static class TelemetryQueryEndpoints
 /// <summary>Query-string times (RFC 3339 or Unix milliseconds) and bounded integers, with errors per field.</summary>
 internal static class QueryTime
 {
+    /// <summary>9999-12-31T23:59:59.999Z: larger numbers are not a time (and would overflow).</summary>
+    private const long MaxUnixMilliseconds = 253_402_300_799_999;
+
     public static DateTimeOffset? Parse(string? text, string field, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -197,7 +200,7 @@ internal static class QueryTime
             return null;
         }
 
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms <= MaxUnixMilliseconds)
         {
             return DateTimeOffset.FromUnixTimeMilliseconds(ms);
         }

@@ -4,6 +4,7 @@ using System.Text;
 using OpsConsole.Data.Entities;
 using OpsConsole.Data.Repositories;
 using OpsConsole.Domain.Security;
+using OpsConsole.Web.Api;
 using OpsConsole.Web.Security;
 
 namespace OpsConsole.Web.Auditing;
@@ -35,15 +36,15 @@ public sealed class AuditReader(AuditLog log)
     public static AuditQuery? Parse(AuditFilterText text, ClaimsPrincipal user, Dictionary<string, string[]> errors, out bool forbidden)
     {
         forbidden = false;
-        var from = Time(text.From, "from", errors);
-        var to = Time(text.To, "to", errors);
+        var from = QueryTime.Parse(text.From, "from", errors);
+        var to = QueryTime.Parse(text.To, "to", errors);
         if (from is not null && to is not null && from >= to)
         {
             errors["from"] = ["from must be before to."];
         }
 
-        var limit = Int(text.Limit, "limit", DefaultLimit, 1, AuditLog.MaxLimit, errors);
-        var offset = Int(text.Offset, "offset", 0, 0, 1_000_000, errors);
+        var limit = QueryTime.Int(text.Limit, "limit", DefaultLimit, 1, AuditLog.MaxLimit, errors);
+        var offset = QueryTime.Int(text.Offset, "offset", 0, 0, 1_000_000, errors);
         foreach (var (field, value) in new[] { ("user", text.User), ("action", text.Action), ("targetType", text.TargetType), ("targetId", text.TargetId), ("tenant", text.Tenant) })
         {
             if (value is { Length: > MaxFilterLength })
@@ -115,41 +116,4 @@ public sealed class AuditReader(AuditLog log)
         string.Join(',', fields.Select(f => f.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + f.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : f)) + "\r\n";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static DateTimeOffset? Time(string? text, string field, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms <= 253_402_300_799_999)
-        {
-            return DateTimeOffset.FromUnixTimeMilliseconds(ms);
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-        {
-            return t;
-        }
-
-        errors[field] = [$"'{text}' is not a time: use RFC 3339 (2026-11-22T09:30:00Z) or Unix milliseconds."];
-        return null;
-    }
-
-    private static int Int(string? text, string field, int fallback, int min, int max, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max)
-        {
-            return v;
-        }
-
-        errors[field] = [$"{field} must be a whole number from {min} to {max}."];
-        return fallback;
-    }
 }

@@ -1,4 +1,5 @@
 using OpsConsole.Domain.Tenancy;
+using OpsConsole.Web.Api;
 using OpsConsole.Web.Security;
 
 namespace OpsConsole.Web.Usage;
@@ -18,7 +19,7 @@ public sealed class IntakeBytesMiddleware(RequestDelegate next, UsageMeter meter
             return;
         }
 
-        var counting = new CountingReadStream(context.Request.Body);
+        var counting = new RequestBodyCounter(context.Request.Body);
         context.Request.Body = counting;
         try
         {
@@ -46,45 +47,4 @@ public sealed class IntakeBytesMiddleware(RequestDelegate next, UsageMeter meter
         || path.StartsWithSegments("/opentelemetry.proto.collector")
         || path.StartsWithSegments("/api/v1/monitoring/traces") || path.StartsWithSegments("/api/v1/monitoring/metrics")
         || path.StartsWithSegments("/api/v1/monitoring/logs") || path.StartsWithSegments("/api/v1/monitoring/health-checks");
-
-    private sealed class CountingReadStream(Stream inner) : Stream
-    {
-        public Stream Inner => inner;
-
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Counted(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Counted(int read)
-        {
-            BytesRead += read;
-            return read;
-        }
-    }
 }
