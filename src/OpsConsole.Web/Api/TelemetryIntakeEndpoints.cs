@@ -125,8 +125,9 @@ public static class TelemetryIntakeEndpoints
 }
 
 /// <summary>
-/// Counts the bytes of request bodies sent without Content-Length (chunked) on the native intake, so the day's byte
-/// quota sees them too. Registered as a feature by <see cref="UseIntakeBodyCounting"/>.
+/// Counts the bytes read from an intake request's body: for usage metering, and for the day's byte quota when a body
+/// comes without Content-Length (chunked). Put in place, and registered as a feature, by
+/// <see cref="Usage.IntakeBytesMiddleware"/>.
 /// </summary>
 public sealed class RequestBodyCounter : Stream
 {
@@ -144,17 +145,6 @@ public sealed class RequestBodyCounter : Stream
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <summary>Wraps the body of native intake posts that carry no Content-Length.</summary>
-    public static IApplicationBuilder UseIntakeBodyCounting(IApplicationBuilder app) => app.UseWhen(
-        c => c.Request.ContentLength is null && HttpMethods.IsPost(c.Request.Method) && c.Request.Path.StartsWithSegments("/api/v1/monitoring"),
-        branch => branch.Use((context, next) =>
-        {
-            var counter = new RequestBodyCounter(context.Request.Body);
-            context.Request.Body = counter;
-            context.Features.Set(counter);
-            return next(context);
-        }));
 
     public override int Read(byte[] buffer, int offset, int count) => Counted(_inner.Read(buffer, offset, count));
 

@@ -251,9 +251,8 @@ public static class OpsConsoleHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // per API key / user (RateLimits); intake has per-tenant quotas instead
-        RequestBodyCounter.UseIntakeBodyCounting(app);
         app.UseAntiforgery();
-        app.UseMiddleware<Usage.IntakeBytesMiddleware>();
+        app.UseMiddleware<Usage.IntakeBytesMiddleware>(); // counts intake bodies for usage and the byte quota
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();

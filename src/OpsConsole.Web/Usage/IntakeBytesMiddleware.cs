@@ -21,6 +21,7 @@ public sealed class IntakeBytesMiddleware(RequestDelegate next, UsageMeter meter
 
         var counting = new RequestBodyCounter(context.Request.Body);
         context.Request.Body = counting;
+        context.Features.Set(counting); // the byte quota reads it for bodies without Content-Length
         try
         {
             await next(context);
