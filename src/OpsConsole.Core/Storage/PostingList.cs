@@ -10,6 +10,10 @@ namespace OpsConsole.Core.Storage;
 /// </summary>
 internal struct PostingList
 {
+    /// <summary>Trimming a list releases at least this much, else it keeps its slack (a copy of a short list would cost
+    /// more than it saves).</summary>
+    public const int MinimumTrimBytes = 64;
+
     private int[]? _items;
     private int _count;
 
@@ -84,18 +88,24 @@ internal struct PostingList
         }
 
         var span = _items.AsSpan(0, _count);
+        var ascending = true;
         for (var i = 0; i < span.Length; i++)
         {
             span[i] = map[span[i]];
+            ascending &= i == 0 || span[i] > span[i - 1];
         }
 
-        span.Sort();
+        if (!ascending)
+        {
+            span.Sort();
+        }
     }
 
-    /// <summary>Shrinks the array to the item count (when a segment is sealed). Returns the bytes released.</summary>
+    /// <summary>Shrinks the array to the item count (when a segment is sealed) unless that would release fewer than
+    /// <see cref="MinimumTrimBytes"/>. Returns the bytes released.</summary>
     public int Trim()
     {
-        if (_items is null || _items.Length == _count)
+        if (_items is null || (_items.Length - _count) * 4 < MinimumTrimBytes)
         {
             return 0;
         }

@@ -142,6 +142,28 @@ public sealed class LogSearchShortcutTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
+    public void Search_LinesArrivingInTimeOrder_SameLinesTotalsAndCursorsAsAScan(string name)
+    {
+        // Without late lines a sealed segment keeps its arrival order (nothing is re-ordered or re-posted); equal times
+        // still occur. Then 430 s pass with a 2 h retention, dropping lines from the middle of those segments.
+        var (_, match, expected) = Cases().Single(c => c.Name == name);
+        var facts = Enumerable.Range(0, Lines).Select(i => FactOf(i) with { Second = i % 7 == 0 && i > 0 ? i - 1 : i }).ToList();
+        foreach (var capacity in new[] { 16, 100, 512, LogStore.SegmentCapacity })
+        {
+            var time = new FakeTimeProvider(Base + TimeSpan.FromHours(2));
+            var store = Fill(capacity, facts, retention: TimeSpan.FromHours(2), time: time);
+            AssertSameAsScan(store, facts, name, match, expected, $"segments of {capacity}, in time order");
+
+            time.Advance(TimeSpan.FromSeconds(430));
+            store.EvictExpired();
+            var held = facts.Where(f => f.Second >= 430).ToList();
+            Assert.Equal(held.Count, store.Stats().Items);
+            AssertSameAsScan(store, held, name, match, expected, $"segments of {capacity}, in time order, after eviction");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
     public void Search_AfterRetentionDropsPartOfSegments_CountsOnlyWhatIsHeld(string name)
     {
         // Lines at 0..1199 s (some late); the clock at 2 h, retention 2 h: moving the clock 430 s on drops the lines

@@ -98,7 +98,83 @@ internal sealed class LogMatchPlan
 }
 
 /// <summary>One exact posting of a plan: a body term (<see cref="Field"/> null) or a field value.</summary>
-internal readonly record struct PlanPosting(LogField? Field, string Value);
+internal readonly record struct PlanPosting(LogField? Field, string Value)
+{
+    /// <summary>The posting's key in a segment's <see cref="SegmentFilter"/> and <see cref="DenseTable"/>.</summary>
+    public ulong Key { get; } = SegmentFilter.Key(Field is { } f ? SegmentFilter.FieldSalt(f) : SegmentFilter.TermSalt, Value);
+}
+
+/// <summary>
+/// A sealed segment's dense postings (bitmaps), found by the posting's filter key in an open-addressing table: one or two
+/// reads where walking the field and value dictionaries would take several, which adds up over hundreds of segments. A
+/// key match is confirmed on the field and the value, so a hash collision never returns the wrong bitmap.
+/// </summary>
+internal sealed class DenseTable
+{
+    /// <summary>The kind given to body terms (fields use their <see cref="LogFieldKind"/>).</summary>
+    public const int TermKind = -1;
+
+    private readonly ulong[] _keys;
+    private readonly Entry[] _entries;
+    private readonly int _mask;
+
+    public DenseTable(IReadOnlyList<Entry> entries)
+    {
+        var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, entries.Count * 2));
+        _keys = new ulong[size];
+        _entries = new Entry[size];
+        _mask = size - 1;
+        long bitmapBytes = 0;
+        foreach (var entry in entries)
+        {
+            var key = Occupied(entry.Key);
+            var slot = (int)(key & (ulong)_mask);
+            while (_keys[slot] != 0)
+            {
+                slot = (slot + 1) & _mask;
+            }
+
+            _keys[slot] = key;
+            _entries[slot] = entry;
+            bitmapBytes += 24 + (entry.Bits.Length * 8L);
+        }
+
+        EstimatedBytes = 48 + 24 + (size * 8L) + 24 + (size * 48L) + bitmapBytes;
+    }
+
+    public long EstimatedBytes { get; }
+
+    public bool TryFind(in PlanPosting posting, out LogSegment.DensePosting dense)
+    {
+        var key = Occupied(posting.Key);
+        var kind = posting.Field is { } field ? (int)field.Kind : TermKind;
+        for (var slot = (int)(key & (ulong)_mask); _keys[slot] != 0; slot = (slot + 1) & _mask)
+        {
+            if (_keys[slot] != key)
+            {
+                continue;
+            }
+
+            ref readonly var entry = ref _entries[slot];
+            if (entry.Kind == kind
+                && string.Equals(entry.Value, posting.Value, StringComparison.Ordinal)
+                && (kind != (int)LogFieldKind.Attribute || string.Equals(entry.Attribute, posting.Field!.Value.Name, StringComparison.Ordinal)))
+            {
+                dense = new LogSegment.DensePosting(entry.Bits, entry.Count);
+                return true;
+            }
+        }
+
+        dense = default;
+        return false;
+    }
+
+    /// <summary>Zero marks an empty slot, so a key of zero is stored as one (the entry check keeps lookups exact).</summary>
+    private static ulong Occupied(ulong key) => key == 0 ? 1 : key;
+
+    /// <summary>A dense posting: its filter key, field (kind, attribute key), value, bitmap and record count.</summary>
+    public readonly record struct Entry(ulong Key, int Kind, string? Attribute, string Value, ulong[] Bits, int Count);
+}
 
 /// <summary>
 /// A segment's filter: a register-blocked Bloom filter over the keys of its index (body terms, and field values keyed by
@@ -148,9 +224,10 @@ internal sealed class SegmentFilter
 }
 
 /// <summary>
-/// One shared instance of each value that has a dense posting (a bitmap) in some sealed segment, so that finding a
-/// value among a segment's bitmaps compares references rather than text read from far away in memory. Bounded: past
-/// <see cref="Capacity"/> values, new ones are not pooled (lookups still work, comparing text).
+/// One shared instance of each value (and attribute key) that has a dense posting (a bitmap) in some sealed segment:
+/// the <see cref="DenseTable"/>s of all segments point at it, so confirming a match reads text that is already in
+/// cache rather than a copy far away in memory, and the copies are not kept. Bounded: past <see cref="Capacity"/>
+/// values, new ones are not pooled (lookups still work).
 /// </summary>
 internal static class DenseKeys
 {
@@ -180,7 +257,4 @@ internal static class DenseKeys
 
         return pooled;
     }
-
-    /// <summary>The pooled instance of <paramref name="value"/>, or the value itself when it is not pooled.</summary>
-    public static string Canonical(string value) => Pool.TryGetValue(value, out var pooled) ? pooled : value;
 }

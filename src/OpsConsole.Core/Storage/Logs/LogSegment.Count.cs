@@ -6,11 +6,13 @@ namespace OpsConsole.Core.Storage.Logs;
 /// <summary>
 /// Deciding about a sealed segment without listing its matches: its <see cref="SegmentFilter"/> rules out a search
 /// needing a key the segment lacks, and a conjunction of exact postings is counted from the postings (a word-wise AND
-/// of bitmaps when every posting is dense, else a walk of the smallest list testing the others).
+/// of bitmaps when every posting is dense, else a walk of the smallest list testing the others). Dense postings are
+/// found in the segment's <see cref="DenseTable"/>.
 /// </summary>
 internal sealed partial class LogSegment
 {
-    private const int MaxStackWords = 256;
+    /// <summary>Bitmap words ANDed at a time (4,096 records, 512 bytes on the stack).</summary>
+    private const int ChunkWords = 64;
 
     /// <summary>False when the segment cannot hold a match of <paramref name="plan"/> (sealed segments only; the head
     /// always may).</summary>
@@ -79,12 +81,18 @@ internal sealed partial class LogSegment
 
         if (postings.Dense)
         {
-            Span<ulong> words = WordsOf(lo, hi) <= MaxStackWords ? stackalloc ulong[WordsOf(lo, hi)] : new ulong[WordsOf(lo, hi)];
-            AndWords(postings, positives, lo, hi, words);
+            // A chunk at a time through a small stack buffer: the bitmaps are read once, nothing is allocated.
+            Span<ulong> chunk = stackalloc ulong[ChunkWords];
             var count = 0;
-            foreach (var word in words)
+            var last = (hi - 1) >> 6;
+            for (var w = lo >> 6; w <= last; w += ChunkWords)
             {
-                count += BitOperations.PopCount(word);
+                var words = chunk[..Math.Min(ChunkWords, last - w + 1)];
+                AndWords(postings, positives, w, lo, hi, words);
+                foreach (var word in words)
+                {
+                    count += BitOperations.PopCount(word);
+                }
             }
 
             return count;
@@ -135,19 +143,23 @@ internal sealed partial class LogSegment
 
         if (postings.Dense && postings.Length > 1)
         {
-            var first = lo >> 6;
-            Span<ulong> words = WordsOf(lo, hi) <= MaxStackWords ? stackalloc ulong[WordsOf(lo, hi)] : new ulong[WordsOf(lo, hi)];
-            AndWords(postings, positives, lo, hi, words);
-            for (var w = 0; w < words.Length; w++)
+            Span<ulong> chunk = stackalloc ulong[ChunkWords];
+            var last = (hi - 1) >> 6;
+            for (var first = lo >> 6; first <= last; first += ChunkWords)
             {
-                var word = words[w];
-                while (word != 0)
+                var words = chunk[..Math.Min(ChunkWords, last - first + 1)];
+                AndWords(postings, positives, first, lo, hi, words);
+                for (var w = 0; w < words.Length; w++)
                 {
-                    var i = ((first + w) << 6) + BitOperations.TrailingZeroCount(word);
-                    word &= word - 1;
-                    if (RecordAt(i) is not null)
+                    var word = words[w];
+                    while (word != 0)
                     {
-                        matches.Add(i);
+                        var i = ((first + w) << 6) + BitOperations.TrailingZeroCount(word);
+                        word &= word - 1;
+                        if (RecordAt(i) is not null)
+                        {
+                            matches.Add(i);
+                        }
                     }
                 }
             }
@@ -204,11 +216,10 @@ internal sealed partial class LogSegment
         return new Postings(list, driver, dense);
     }
 
-    /// <summary>Into <paramref name="words"/> (one per 64 record numbers from lo's word on): the AND of the positives'
-    /// bitmaps and the complements of the negatives', masked to [lo, hi).</summary>
-    private static void AndWords(Postings postings, int positives, int lo, int hi, Span<ulong> words)
+    /// <summary>Into <paramref name="words"/> (one per 64 record numbers from word <paramref name="first"/> on): the AND of
+    /// the positives' bitmaps and the complements of the negatives', masked to [lo, hi).</summary>
+    private static void AndWords(Postings postings, int positives, int first, int lo, int hi, Span<ulong> words)
     {
-        var first = lo >> 6;
         var list = postings.List;
         list[0].Bits.AsSpan(first, words.Length).CopyTo(words);
         for (var k = 1; k < list.Length; k++)
@@ -219,8 +230,15 @@ internal sealed partial class LogSegment
             }
         }
 
-        words[0] &= ulong.MaxValue << (lo & 63);
-        words[^1] &= ulong.MaxValue >> (63 - ((hi - 1) & 63));
+        if (first == lo >> 6)
+        {
+            words[0] &= ulong.MaxValue << (lo & 63);
+        }
+
+        if (first + words.Length - 1 == (hi - 1) >> 6)
+        {
+            words[^1] &= ulong.MaxValue >> (63 - ((hi - 1) & 63));
+        }
     }
 
     private static void And(Span<ulong> into, ReadOnlySpan<ulong> other, bool complement)
@@ -297,21 +315,21 @@ internal sealed partial class LogSegment
     }
 
     /// <summary>
-    /// A posting within [lo, hi): its bitmap and exact count when it is dense (without reading its list), else its
-    /// list. Dense keys are pooled (<see cref="DenseKeys"/>), so finding one compares references, not text.
+    /// A posting within [lo, hi): its bitmap and exact count when it is dense (found in the segment's
+    /// <see cref="DenseTable"/>, without reading its list), else its list — unless the segment filter rules the key out
+    /// (a negative's key, say), which spares the dictionaries.
     /// </summary>
     private Posting Lookup(PlanPosting posting, int lo, int hi)
     {
-        var index = posting.Field is { } field ? FieldIndex(field) : _terms;
-        if (index is null)
-        {
-            return default;
-        }
-
-        if (index.Bitmaps is { } bitmaps && bitmaps.TryGetValue(DenseKeys.Canonical(posting.Value), out var dense))
+        if (_dense is { } table && table.TryFind(posting, out var dense))
         {
             var count = lo == 0 && hi == _count ? dense.Count : CountBits(dense.Bits, lo, hi);
             return count == 0 ? default : new Posting(default, dense.Bits, count, posting);
+        }
+
+        if (_filter is { } filter && !filter.MayContain(posting.Key))
+        {
+            return default;
         }
 
         var ids = IdsOf(posting, lo, hi);

@@ -32,6 +32,7 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
     private int[]? _arrivalOf;
     private int[]? _positionOf;
     private SegmentFilter? _filter;
+    private DenseTable? _dense;
     private int _count;
     private volatile int _firstLive;
 
@@ -131,18 +132,27 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         }
 
         var n = _count;
+        var times = _times;
+        var inOrder = true;
+        for (var i = 1; i < n && inOrder; i++)
+        {
+            inOrder = times[i] >= times[i - 1];
+        }
+
+        if (inOrder)
+        {
+            // Arrived in time order (one exporter, or a reload): record numbers stay, the postings only shrink.
+            SealInArrivalOrder(n);
+            return;
+        }
+
         var order = new int[n];
         for (var i = 0; i < n; i++)
         {
             order[i] = i;
         }
 
-        var times = _times;
-        Array.Sort(order, (a, b) =>
-        {
-            var c = times[a].CompareTo(times[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+        order.AsSpan().Sort(new TimeThenArrival(times));
         var map = new int[n];
         var records = new LogRecord?[n];
         var sortedTimes = new ulong[n];
@@ -177,6 +187,39 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         IsSealed = true;
     }
 
+    private void SealInArrivalOrder(int n)
+    {
+        EstimatedBytes -= (long)(_records.Length - n) * PerRecordBytes;
+        if (n < _records.Length)
+        {
+            (_records, _times, _levels, _sizes) = (_records[..n], _times[..n], _levels[..n], _sizes[..n]);
+        }
+
+        EstimatedBytes -= _terms.Trim();
+        foreach (var values in _reserved)
+        {
+            EstimatedBytes -= values?.Trim() ?? 0;
+        }
+
+        foreach (var values in _attributes.Values)
+        {
+            EstimatedBytes -= values.Trim();
+        }
+
+        EstimatedBytes += BuildFilterAndBitmaps(n);
+        IsSealed = true;
+    }
+
+    /// <summary>Orders record numbers by time, then arrival.</summary>
+    private readonly struct TimeThenArrival(ulong[] times) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            var c = times[a].CompareTo(times[b]);
+            return c != 0 ? c : a.CompareTo(b);
+        }
+    }
+
     /// <summary>Drops the oldest records older than <paramref name="cutoff"/> (sealed only). Returns how many.</summary>
     public int DropBefore(ulong cutoff)
     {
@@ -199,9 +242,11 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
     }
 
     /// <summary>The record-number window of records in [from, to): exact for a sealed segment, everything for the head.</summary>
-    public (int Lo, int Hi) Window(ulong from, ulong to) => IsSealed
-        ? (Math.Max(_firstLive, LowerBound(from)), LowerBound(to))
-        : (0, _count);
+    public (int Lo, int Hi) Window(ulong from, ulong to) => !IsSealed
+        ? (0, _count)
+        : from <= MinTime && to > MaxTime
+            ? (_firstLive, _count) // the whole segment, without touching its times
+            : (Math.Max(_firstLive, LowerBound(from)), LowerBound(to));
 
     /// <summary>The first record number (sealed) whose time is at least <paramref name="time"/>.</summary>
     private int LowerBound(ulong time)
@@ -224,7 +269,8 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
     }
 
     /// <summary>
-    /// Builds the segment filter (every key of the index) and the bitmaps of the dense postings; returns their bytes.
+    /// Builds the segment filter (every key of the index) and the table of the dense postings' bitmaps; returns their
+    /// bytes.
     /// </summary>
     private long BuildFilterAndBitmaps(int n)
     {
@@ -235,25 +281,29 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         }
 
         var filter = new SegmentFilter(keys);
+        var dense = new List<DenseTable.Entry>();
         _terms.AddKeysTo(filter, SegmentFilter.TermSalt);
-        var bytes = filter.EstimatedBytes + _terms.BuildBitmaps(n);
+        _terms.AddDense(n, DenseTable.TermKind, null, SegmentFilter.TermSalt, dense);
         for (var kind = 0; kind < _reserved.Length; kind++)
         {
             if (_reserved[kind] is { } values)
             {
-                values.AddKeysTo(filter, SegmentFilter.FieldSalt(new LogField((LogFieldKind)kind, string.Empty)));
-                bytes += values.BuildBitmaps(n);
+                var salt = SegmentFilter.FieldSalt(new LogField((LogFieldKind)kind, string.Empty));
+                values.AddKeysTo(filter, salt);
+                values.AddDense(n, kind, null, salt, dense);
             }
         }
 
         foreach (var (key, values) in _attributes)
         {
-            values.AddKeysTo(filter, SegmentFilter.FieldSalt(LogField.Attribute(key)));
-            bytes += values.BuildBitmaps(n);
+            var salt = SegmentFilter.FieldSalt(LogField.Attribute(key));
+            values.AddKeysTo(filter, salt);
+            values.AddDense(n, (int)LogFieldKind.Attribute, key, salt, dense);
         }
 
-        _filter = filter;
-        return bytes;
+        var table = dense.Count == 0 ? null : new DenseTable(dense);
+        (_filter, _dense) = (filter, table);
+        return filter.EstimatedBytes + (table?.EstimatedBytes ?? 0);
     }
 
     private ValueIndex? FieldIndex(LogField field) => field.IsAttribute
@@ -323,10 +373,6 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
 
         public Dictionary<string, PostingList> Postings { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Bitmaps (bit per record number) of the dense postings of a sealed segment and their counts, keyed by
-        /// the pooled instances of the values (<see cref="DenseKeys"/>).</summary>
-        public Dictionary<string, DensePosting>? Bitmaps { get; private set; }
-
         /// <summary>Adds every value's filter key.</summary>
         public void AddKeysTo(SegmentFilter filter, int salt)
         {
@@ -336,13 +382,11 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
             }
         }
 
-        /// <summary>Builds the bitmaps of the postings holding at least 1/<see cref="DenseFraction"/> of the segment's
-        /// <paramref name="records"/>; returns their bytes.</summary>
-        public long BuildBitmaps(int records)
+        /// <summary>Adds to <paramref name="into"/> a bitmap of each posting holding at least 1/<see cref="DenseFraction"/> of
+        /// the segment's <paramref name="records"/>, with the field it belongs to (see <see cref="DenseTable"/>).</summary>
+        public void AddDense(int records, int kind, string? attribute, int salt, List<DenseTable.Entry> into)
         {
             var threshold = Math.Max(MinimumDense, records / DenseFraction);
-            long bytes = 0;
-            Dictionary<string, DensePosting>? bitmaps = null;
             foreach (var (key, list) in Postings)
             {
                 if (list.Count < threshold)
@@ -356,12 +400,9 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
                     bits[i >> 6] |= 1UL << (i & 63);
                 }
 
-                (bitmaps ??= new(StringComparer.Ordinal))[DenseKeys.Pooled(key)] = new DensePosting(bits, list.Count);
-                bytes += NewKeyBytes + 24 + (bits.Length * 8L);
+                into.Add(new DenseTable.Entry(
+                    SegmentFilter.Key(salt, key), kind, attribute is null ? null : DenseKeys.Pooled(attribute), DenseKeys.Pooled(key), bits, list.Count));
             }
-
-            Bitmaps = bitmaps;
-            return bytes;
         }
 
         public int Add(ReadOnlySpan<char> value, int index)
@@ -444,6 +485,21 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
                     into.Add(numeric[i].Postings);
                 }
             }
+        }
+
+        public long Trim()
+        {
+            long released = 0;
+            foreach (var key in Postings.Keys)
+            {
+                ref var list = ref CollectionsMarshal.GetValueRefOrNullRef(Postings, key);
+                if (!Unsafe.IsNullRef(ref list))
+                {
+                    released += list.Trim();
+                }
+            }
+
+            return released;
         }
 
         public long RemapAndTrim(int[] map)

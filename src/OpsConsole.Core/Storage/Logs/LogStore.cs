@@ -16,7 +16,7 @@ namespace OpsConsole.Core.Storage.Logs;
 /// </summary>
 public sealed class LogStore
 {
-    public const int SegmentCapacity = 8192;
+    public const int SegmentCapacity = 32_768;
     public const int MaxHistogramBuckets = 10_000;
 
     private const long SweepIntervalTicks = TimeSpan.TicksPerSecond;
