@@ -6,11 +6,11 @@ using OpsConsole.Domain.Telemetry;
 namespace OpsConsole.Core.Storage.Logs;
 
 /// <summary>
-/// Up to a few thousand log records with their own inverted index (body term → record numbers; field → value →
-/// record numbers, reserved fields and attributes apart). Records are appended in arrival order; sealing re-orders
-/// them by time and rewrites the postings, so a sealed segment answers time ranges by binary search and drops its
-/// oldest records by moving a start mark. Each record keeps its arrival <see cref="SequenceAt">sequence number</see>
-/// (store-wide), which with its time makes its stable id.
+/// Up to some tens of thousands of log records with their own inverted index (body term → record numbers; field →
+/// value → record numbers, reserved fields and attributes apart). Records are appended in arrival order; sealing
+/// re-orders them by time and rewrites the postings (unless they arrived in time order), so a sealed segment answers
+/// time ranges by binary search and drops its oldest records by moving a start mark. Each record keeps its arrival
+/// <see cref="SequenceAt">sequence number</see> (store-wide), which with its time makes its stable id.
 /// <para>
 /// Thread-safety: the <see cref="LogStore"/> lock guards the head segment. A sealed segment's index and arrays never
 /// change again (only records are dropped from the start, set to null), so the store reads sealed segments outside

@@ -16,6 +16,12 @@ namespace OpsConsole.Core.Storage.Logs;
 /// </summary>
 public sealed class LogStore
 {
+    /// <summary>
+    /// Lines per segment. A search pays a fixed cost per segment (a filter probe, finding its postings), so fewer, larger
+    /// segments make searches over many lines cheaper: at 10 M lines, 32,768 took a filtered, counted search from
+    /// about 5.5 ms (8,192) to 0.7 ms. The price is the seal, under the store lock: about 10 ms for a segment that
+    /// arrived in time order, about 20 ms for one that must be re-ordered (README → Performance).
+    /// </summary>
     public const int SegmentCapacity = 32_768;
     public const int MaxHistogramBuckets = 10_000;
 
