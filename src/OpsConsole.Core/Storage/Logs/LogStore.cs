@@ -260,16 +260,18 @@ public sealed class LogStore
             Take(_head, sealedOrder: false);
         }
 
-        foreach (var segment in newestFirst)
+        for (var k = 0; k < newestFirst.Length; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var segment = newestFirst[k];
             if (best.Count == limit && best.TryPeek(out _, out var oldest) && segment.MaxTime < oldest.TimeUnixNano)
             {
-                // Older than the whole page (and so than the cursor): its matches only count, and all of them remain.
-                var count = segment.CountMatches(match, from, end, matches, cancellationToken);
+                // Older than the whole page (and so than the cursor), as is every segment after it (their newest lines
+                // are older still): their matches only count, and all of them remain.
+                var count = SegmentCount.Of(newestFirst, k, match, from, end, matches, cancellationToken);
                 total += count;
                 remaining += count;
-                continue;
+                break;
             }
 
             Take(segment, sealedOrder: true);
@@ -494,13 +496,7 @@ public sealed class LogStore
             total = matches.Count;
         }
 
-        foreach (var segment in sealedSegments)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            total += segment.CountMatches(match, fromNs, toNs, matches, cancellationToken);
-        }
-
-        return total;
+        return total + SegmentCount.Of(sealedSegments, 0, match, fromNs, toNs, matches, cancellationToken);
     }
 
     private static LogMatch Scoped(LogMatch match, string? tenantId) =>
