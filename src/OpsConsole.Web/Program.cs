@@ -1,5 +1,14 @@
 using OpsConsole.Web.Hosting;
 
+// Configuration files are watched for changes through the content root's file provider, whose default watcher is a
+// recursive inotify watch of the whole content root — where the SQLite database and its WAL live by default, so every
+// write woke it (measured under span load: 12% of the CPU, 22,600 instead of 29,100 spans/s). Polling the few watched
+// files every 4 s keeps reload-on-change without that. An explicit setting wins.
+if (Environment.GetEnvironmentVariable(ContentRoot.PollingFileWatcherVariable) is null)
+{
+    Environment.SetEnvironmentVariable(ContentRoot.PollingFileWatcherVariable, "true");
+}
+
 var contentRoot = ContentRoot.Locate();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

@@ -8,6 +8,9 @@ namespace OpsConsole.Web.Hosting;
 /// </summary>
 internal static class ContentRoot
 {
+    /// <summary>Makes physical file providers poll watched files instead of watching their whole root (Program.cs says why).</summary>
+    public const string PollingFileWatcherVariable = "DOTNET_USE_POLLING_FILE_WATCHER";
+
     public static string Locate()
     {
         var overridden = Environment.GetEnvironmentVariable("OPSCONSOLE_CONTENT_ROOT");
