@@ -108,12 +108,11 @@ public sealed class AuditReader(AuditLog log)
     public static string[] CsvFields(AuditRow e) =>
     [
         e.Id.ToString(CultureInfo.InvariantCulture), e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        e.Actor, e.Action, e.TargetType, e.TargetId ?? "", e.TenantId ?? "", e.RemoteAddress ?? "", e.Before ?? "", e.After ?? "",
+        .. new[] { e.Actor, e.Action, e.TargetType, e.TargetId, e.TenantId, e.RemoteAddress, e.Before, e.After }.Select(CsvText.Text),
     ];
 
-    /// <summary>One RFC 4180 record: fields with a comma, quote, CR or LF are quoted, quotes doubled; CRLF ends it.</summary>
-    public static string CsvLine(IEnumerable<string> fields) =>
-        string.Join(',', fields.Select(f => f.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + f.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : f)) + "\r\n";
+    /// <summary>One RFC 4180 record (see <see cref="CsvText.Line"/>).</summary>
+    public static string CsvLine(IEnumerable<string> fields) => CsvText.Line(fields);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

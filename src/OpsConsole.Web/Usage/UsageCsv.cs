@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
+using OpsConsole.Web.Api;
 
 namespace OpsConsole.Web.Usage;
 
-/// <summary>Writes a usage report as RFC 4180 CSV (CRLF line ends; a field with a comma, quote or line break is quoted).</summary>
+/// <summary>Writes a usage report as RFC 4180 CSV (CRLF line ends; a field with a comma, quote or line break is quoted;
+/// names cannot run as spreadsheet formulas, see <see cref="CsvText"/>).</summary>
 public static class UsageCsv
 {
     public const string ContentType = "text/csv; charset=utf-8";
@@ -17,7 +19,7 @@ public static class UsageCsv
 
     public static IReadOnlyList<string> Fields(UsageReport report, UsageRow row) =>
     [
-        report.TenantId, report.DisplayName, Time(row.Start), Time(row.End),
+        CsvText.Text(report.TenantId), CsvText.Text(report.DisplayName), Time(row.Start), Time(row.End),
         .. report.Kinds.Select(k => Number(row.Value(k))),
         row.ConsoleDownMinutes.ToString(CultureInfo.InvariantCulture),
     ];
@@ -40,10 +42,7 @@ public static class UsageCsv
         await writer.FlushAsync(ct);
     }
 
-    public static string Line(IEnumerable<string> fields) => string.Join(',', fields.Select(Quote)) + "\r\n";
-
-    public static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    public static string Line(IEnumerable<string> fields) => CsvText.Line(fields);
 
     public static string Number(double value) => Math.Round(value, 6).ToString("0.######", CultureInfo.InvariantCulture);
 

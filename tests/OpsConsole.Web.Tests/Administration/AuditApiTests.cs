@@ -40,6 +40,13 @@ public sealed class AuditSeededConsole : OpsConsoleFactory, IAsyncLifetime
             At = T0.AddMinutes(10), Actor = "quoting, \"the\" tester", Action = "test.quote", TargetType = "widget", TargetId = "q",
             TenantId = "acme", Before = "line one\r\nline two", After = "{\"note\":\"a, b\"}",
         });
+
+        // One entry whose text a spreadsheet would run as formulas (a client chose the actor name and the target id).
+        await log.WriteAsync(new AuditLogEntryEntity
+        {
+            At = T0.AddMinutes(11), Actor = "=HYPERLINK(\"http://evil.example\",\"open\")", Action = "test.formula", TargetType = "widget",
+            TargetId = "@SUM(A1:A9)", TenantId = "acme", Before = "+1+1", After = "-2+3",
+        });
     }
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
@@ -161,6 +168,22 @@ public sealed class AuditApiTests(AuditSeededConsole factory) : IClassFixture<Au
         var quoted = records.Single(r => r[3] == "test.quote");
         Assert.Equal(("quoting, \"the\" tester", "line one\r\nline two", "{\"note\":\"a, b\"}"), (quoted[2], quoted[8], quoted[9]));
         Assert.All(records, r => Assert.Equal(10, r.Count));
+    }
+
+    [Fact]
+    public async Task Export_TextThatASpreadsheetWouldRunAsAFormula_IsExportedAsText()
+    {
+        using var admin = _factory.CreateAdminClient();
+
+        var shown = (await JsonAsync(await admin.GetAsync("/api/v1/audit?action=test.formula"))).GetProperty("entries").EnumerateArray().Single();
+        using var export = await admin.GetAsync("/api/v1/audit/export?action=test.formula");
+        var row = Csv.Parse(await export.Content.ReadAsStringAsync())[1];
+
+        // The API shows the text as it was written; the CSV cells carry a leading apostrophe, so they open as text.
+        Assert.Equal("=HYPERLINK(\"http://evil.example\",\"open\")", shown.GetProperty("actor").GetString());
+        Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"open\")", row[2]);
+        Assert.Equal(("'@SUM(A1:A9)", "'+1+1", "'-2+3"), (row[5], row[8], row[9]));
+        Assert.Equal(("test.formula", "widget", "acme"), (row[3], row[4], row[6]));
     }
 
     [Theory]
