@@ -129,10 +129,26 @@ public sealed class PageRenderWalk(IsolationConsole console)
         return new Visit(template, $"render {component.Name} at {url} as {role}{(tenantId is null ? "" : " of " + tenantId)}", text.StartsWith("render failed", StringComparison.Ordinal) ? 500 : 200, text);
     }
 
+    /// <summary>A copy of the JS interop calls so far. The page may still be rendering on the renderer's thread and add
+    /// one while they are copied (bUnit's list then throws "Collection was modified"); copying again is enough.</summary>
+    private static List<JSRuntimeInvocation> Invocations(BunitContext ctx)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return [.. ctx.JSInterop.Invocations];
+            }
+            catch (InvalidOperationException) when (attempt < 1000)
+            {
+            }
+        }
+    }
+
     private static string Text(IRenderedComponent<DynamicComponent> cut, BunitContext ctx)
     {
         var text = new StringBuilder(cut.Markup);
-        foreach (var invocation in ctx.JSInterop.Invocations)
+        foreach (var invocation in Invocations(ctx))
         {
             text.Append('\n').Append(invocation.Identifier);
             foreach (var argument in invocation.Arguments.Where(a => a is not null && !a.GetType().Name.StartsWith("DotNetObjectReference", StringComparison.Ordinal)))
