@@ -91,11 +91,11 @@ public sealed class AuditReader(AuditLog log)
     public async Task WriteCsvAsync(AuditQuery query, Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
-        await writer.WriteAsync(CsvLine(CsvHeader));
+        await writer.WriteAsync(CsvText.Line(CsvHeader));
         var count = 0;
         await foreach (var e in log.StreamAsync(query, ct))
         {
-            await writer.WriteAsync(CsvLine(CsvFields(AuditRow.From(e))));
+            await writer.WriteAsync(CsvText.Line(CsvFields(AuditRow.From(e))));
             if (++count % 500 == 0)
             {
                 await writer.FlushAsync(ct);
@@ -110,9 +110,6 @@ public sealed class AuditReader(AuditLog log)
         e.Id.ToString(CultureInfo.InvariantCulture), e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         .. new[] { e.Actor, e.Action, e.TargetType, e.TargetId, e.TenantId, e.RemoteAddress, e.Before, e.After }.Select(CsvText.Text),
     ];
-
-    /// <summary>One RFC 4180 record (see <see cref="CsvText.Line"/>).</summary>
-    public static string CsvLine(IEnumerable<string> fields) => CsvText.Line(fields);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

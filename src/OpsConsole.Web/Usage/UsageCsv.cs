@@ -28,11 +28,11 @@ public static class UsageCsv
     public static async Task WriteAsync(UsageReport report, Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
-        await writer.WriteAsync(Line(Header(report)).AsMemory(), ct);
+        await writer.WriteAsync(CsvText.Line(Header(report)).AsMemory(), ct);
         var written = 0;
         foreach (var row in report.Rows)
         {
-            await writer.WriteAsync(Line(Fields(report, row)).AsMemory(), ct);
+            await writer.WriteAsync(CsvText.Line(Fields(report, row)).AsMemory(), ct);
             if (++written % 64 == 0)
             {
                 await writer.FlushAsync(ct);
@@ -41,8 +41,6 @@ public static class UsageCsv
 
         await writer.FlushAsync(ct);
     }
-
-    public static string Line(IEnumerable<string> fields) => CsvText.Line(fields);
 
     public static string Number(double value) => Math.Round(value, 6).ToString("0.######", CultureInfo.InvariantCulture);
 

@@ -123,7 +123,8 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         EstimatedBytes += size;
     }
 
-    /// <summary>Orders the records by time (arrival order among equal times) and rewrites the postings to match.</summary>
+    /// <summary>Orders the records by time (arrival order among equal times) and rewrites the postings to match; records
+    /// that arrived in time order (one exporter, or a reload) keep their numbers and the postings only shrink.</summary>
     public void Seal()
     {
         if (IsSealed)
@@ -139,39 +140,41 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
             inOrder = times[i] >= times[i - 1];
         }
 
-        if (inOrder)
-        {
-            // Arrived in time order (one exporter, or a reload): record numbers stay, the postings only shrink.
-            SealInArrivalOrder(n);
-            return;
-        }
-
-        var order = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        order.AsSpan().Sort(new TimeThenArrival(times));
-        var map = new int[n];
-        var records = new LogRecord?[n];
-        var sortedTimes = new ulong[n];
-        var levels = new byte[n];
-        var sizes = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            var old = order[i];
-            map[old] = i;
-            records[i] = _records[old];
-            sortedTimes[i] = _times[old];
-            levels[i] = _levels[old];
-            sizes[i] = _sizes[old];
-        }
-
         EstimatedBytes -= (long)(_records.Length - n) * PerRecordBytes;
-        EstimatedBytes += 8L * n;
-        (_records, _times, _levels, _sizes) = (records, sortedTimes, levels, sizes);
-        (_arrivalOf, _positionOf) = (order, map);
+        int[]? map = null;
+        if (!inOrder)
+        {
+            var order = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+
+            order.AsSpan().Sort(new TimeThenArrival(times));
+            map = new int[n];
+            var records = new LogRecord?[n];
+            var sortedTimes = new ulong[n];
+            var levels = new byte[n];
+            var sizes = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                var old = order[i];
+                map[old] = i;
+                records[i] = _records[old];
+                sortedTimes[i] = _times[old];
+                levels[i] = _levels[old];
+                sizes[i] = _sizes[old];
+            }
+
+            EstimatedBytes += 8L * n;
+            (_records, _times, _levels, _sizes) = (records, sortedTimes, levels, sizes);
+            (_arrivalOf, _positionOf) = (order, map);
+        }
+        else if (n < _records.Length)
+        {
+            (_records, _times, _levels, _sizes) = (_records[..n], _times[..n], _levels[..n], _sizes[..n]);
+        }
+
         EstimatedBytes -= _terms.RemapAndTrim(map);
         foreach (var values in _reserved)
         {
@@ -181,29 +184,6 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
         foreach (var values in _attributes.Values)
         {
             EstimatedBytes -= values.RemapAndTrim(map);
-        }
-
-        EstimatedBytes += BuildFilterAndBitmaps(n);
-        IsSealed = true;
-    }
-
-    private void SealInArrivalOrder(int n)
-    {
-        EstimatedBytes -= (long)(_records.Length - n) * PerRecordBytes;
-        if (n < _records.Length)
-        {
-            (_records, _times, _levels, _sizes) = (_records[..n], _times[..n], _levels[..n], _sizes[..n]);
-        }
-
-        EstimatedBytes -= _terms.Trim();
-        foreach (var values in _reserved)
-        {
-            EstimatedBytes -= values?.Trim() ?? 0;
-        }
-
-        foreach (var values in _attributes.Values)
-        {
-            EstimatedBytes -= values.Trim();
         }
 
         EstimatedBytes += BuildFilterAndBitmaps(n);
@@ -487,7 +467,9 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
             }
         }
 
-        public long Trim()
+        /// <summary>Renumbers every posting through <paramref name="map"/> (none: the numbers stay) and trims it; returns
+        /// the bytes released.</summary>
+        public long RemapAndTrim(int[]? map)
         {
             long released = 0;
             foreach (var key in Postings.Keys)
@@ -495,22 +477,11 @@ internal sealed partial class LogSegment(long sequence, long firstRecordSequence
                 ref var list = ref CollectionsMarshal.GetValueRefOrNullRef(Postings, key);
                 if (!Unsafe.IsNullRef(ref list))
                 {
-                    released += list.Trim();
-                }
-            }
+                    if (map is not null)
+                    {
+                        list.Remap(map);
+                    }
 
-            return released;
-        }
-
-        public long RemapAndTrim(int[] map)
-        {
-            long released = 0;
-            foreach (var key in Postings.Keys)
-            {
-                ref var list = ref CollectionsMarshal.GetValueRefOrNullRef(Postings, key);
-                if (!Unsafe.IsNullRef(ref list))
-                {
-                    list.Remap(map);
                     released += list.Trim();
                 }
             }
